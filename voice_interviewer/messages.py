@@ -1,0 +1,144 @@
+"""The typed messages that travel between pipeline stages.
+
+Every arrow in the data path (DESIGN.md) carries one of these frozen dataclasses. Each carries
+the ``generation`` it belongs to, so that a barge-in or a cancelled speculative turn can make
+every stage drop stale work by bumping one counter.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class AudioFrame:
+    """A short block of mono int16 PCM from a source, stamped with its capture time."""
+
+    pcm: np.ndarray
+    sample_rate: int
+    t: float
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class SpeechSegment:
+    """Voiced audio between two pauses; ``ends_turn`` is set on the last segment of a turn."""
+
+    pcm: np.ndarray
+    sample_rate: int
+    t_start: float
+    t_end: float
+    ends_turn: bool = False
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its times on the session clock (seconds)."""
+
+    text: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Text of one speech segment, or of a whole turn when ``ends_turn`` is set."""
+
+    text: str
+    t_start: float
+    t_end: float
+    words: tuple[Word, ...] = ()
+    ends_turn: bool = False
+    stt_seconds: float = 0.0
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class CandidateTurn:
+    """Everything the candidate said in one turn, as the interviewer core receives it."""
+
+    text: str
+    t_speech_end: float | None = None
+    t_endpoint: float | None = None
+    words: tuple[Word, ...] = ()
+    generation: int = 0
+
+
+class MoveKind(str, enum.Enum):
+    """What the director decided to do with a turn."""
+
+    GREETING = "greeting"
+    PRESENT_PROBLEM = "present_problem"
+    SCOPE_ANSWER = "scope_answer"
+    FOLLOW_UP = "follow_up"
+    PROBE = "probe"
+    PUSHBACK = "pushback"
+    HINT = "hint"
+    PUSH_MISSING = "push_missing"
+    PHASE_CHANGE = "phase_change"
+    REPEAT = "repeat"
+    DIFFICULTY_CHANGE = "difficulty_change"
+    FOCUS = "focus"
+    PAUSE = "pause"
+    RESUME = "resume"
+    CLARIFY = "clarify"
+    WRAP_UP = "wrap_up"
+
+
+@dataclass(frozen=True)
+class InterviewSnapshot:
+    """The compact interview state a renderer may show an LLM (never the rubric itself)."""
+
+    phase: str
+    phase_title: str
+    minutes_left_in_phase: float
+    problem_title: str | None
+    problem_question: str | None
+    gaps: tuple[str, ...]
+    hint_level_earned: int
+    difficulty: str | None
+
+
+@dataclass(frozen=True)
+class Move:
+    """The director's decision for one candidate turn: what to do and the authored words.
+
+    ``text`` is always speakable on its own; a renderer may rephrase it, but it must keep
+    ``question`` (when set) and reveal nothing beyond ``hint_level_earned``.
+    """
+
+    kind: MoveKind
+    text: str
+    question: str = ""
+    phase: str = ""
+    turn: int = 0
+    snapshot: InterviewSnapshot | None = None
+    ends_interview: bool = False
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class ReplyText:
+    """A piece of the interviewer's reply text (an LLM delta or a whole authored reply)."""
+
+    text: str
+    is_final: bool = False
+    authored: bool = False
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class SpeechAudio:
+    """Synthesized audio for one clause of the reply."""
+
+    pcm: np.ndarray
+    sample_rate: int
+    text: str
+    is_last: bool = False
+    generation: int = 0
+    meta: dict[str, float] = field(default_factory=dict, compare=False)
