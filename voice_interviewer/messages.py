@@ -25,13 +25,51 @@ class AudioFrame:
 
 @dataclass(frozen=True)
 class SpeechSegment:
-    """Voiced audio between two pauses; ``ends_turn`` is set on the last segment of a turn."""
+    """Voiced audio between two pauses; ``ends_turn`` is set on the last segment of a turn.
+
+    ``t_start``/``t_end`` bound the voiced audio on the session clock. ``pcm`` starts earlier,
+    at ``pcm_start`` (the endpointer's pre-roll keeps first syllables the VAD was slow to
+    flag), and may run a little past ``t_end`` (a short tail keeps trailing consonants);
+    ``pcm_start`` of None means ``pcm`` starts at ``t_start``. The endpointer usually learns
+    that a turn ended only after the segment went out, so it sends a ``TurnEnded`` instead.
+    """
 
     pcm: np.ndarray
     sample_rate: int
     t_start: float
     t_end: float
     ends_turn: bool = False
+    generation: int = 0
+    pcm_start: float | None = None
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    """The candidate has been speaking for the endpointer's onset time (a barge-in trigger).
+
+    ``t_start`` is when the voiced run began and ``t_detected`` when the endpointer was sure;
+    ``new_turn`` is False when the candidate resumed after a pause inside the same turn (the
+    runtime then drops speculative work it started at that pause).
+    """
+
+    t_start: float
+    t_detected: float
+    new_turn: bool = True
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class TurnEnded:
+    """The endpointer decided the candidate's turn is over.
+
+    ``t_speech_end`` is the end of the last voiced frame and ``t_endpoint`` when the decision
+    was made (both session-clock seconds); ``reason`` is ``"silence"``, ``"done_phrase"`` or
+    ``"forced"``.
+    """
+
+    t_speech_end: float
+    t_endpoint: float
+    reason: str = "silence"
     generation: int = 0
 
 

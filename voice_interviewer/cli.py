@@ -1,0 +1,56 @@
+"""The `voice-interviewer` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from voice_interviewer.interview.content import DIFFICULTIES, RUBRIC_AREAS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voice-interviewer",
+        description="Spoken mock interviews for ML system design, offline by default.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("interview", help="run an interview (voice by default, --text to type)")
+    p.add_argument("--text", action="store_true", help="type your answers instead of speaking")
+    p.add_argument("--script", type=Path, help="replay candidate turns from a file (one per paragraph)")
+    p.add_argument("--clock", choices=("real", "virtual"), default=None,
+                   help="virtual: the script's [+Ns] marks drive time (default with --script)")
+    p.add_argument("--resume", metavar="ID", help="continue a saved session (an id or 'latest')")
+    p.add_argument("--problem", help="a problem id from prompts/problems/")
+    p.add_argument("--difficulty", choices=DIFFICULTIES, help="skip the warm-up's assessment")
+    p.add_argument("--focus", action="append", choices=RUBRIC_AREAS, help="rubric area to focus on")
+    p.add_argument("--continue-last", action="store_true",
+                   help="focus on the weakest areas of your last scorecard")
+
+    s = sub.add_parser("sessions", help="list saved sessions")
+    s.add_argument("--json", action="store_true", help="print as JSON")
+
+    e = sub.add_parser("export", help="export a session's transcript and scorecard")
+    e.add_argument("session", help="a session id, an id prefix, or 'latest'")
+    e.add_argument("--format", choices=("md", "json", "all"), default="md")
+    e.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from voice_interviewer import commands
+
+    try:
+        return commands.run(args)
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    except commands.UserError as e:
+        print(f"voice-interviewer: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

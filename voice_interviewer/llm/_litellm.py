@@ -1,0 +1,45 @@
+"""The one place litellm is imported, lazily and without network access.
+
+Importing litellm takes 2-4 s on a small CPU, so text mode and ``--help`` never import it;
+the renderer imports it in ``prewarm`` at start-up. Unless told otherwise litellm downloads
+a model-cost map from the internet at import, which an offline interview must not do.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from types import ModuleType
+
+_lock = threading.Lock()
+_module: ModuleType | None = None
+
+
+def import_litellm() -> ModuleType:
+    """litellm, imported once with the local cost map and its console chatter off."""
+    global _module
+    with _lock:
+        if _module is None:
+            # Before the import: litellm reads it at import time.
+            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            import litellm
+
+            # Its "Give Feedback / Get Help" banner goes to stdout, which is the
+            # interview's console; failures are reported by the seam instead.
+            litellm.suppress_debug_info = True
+            litellm.telemetry = False
+            _module = litellm
+        return _module
+
+
+def register_provider(name: str, handler: object) -> None:
+    """Register ``handler`` (a ``litellm.CustomLLM``) for models named ``<name>/...``.
+
+    This is litellm's own custom-provider mechanism (``litellm.custom_provider_map``); a
+    second registration under the same name replaces the first.
+    """
+    litellm = import_litellm()
+    with _lock:
+        entries = [e for e in litellm.custom_provider_map if e["provider"] != name]
+        entries.append({"provider": name, "custom_handler": handler})
+        litellm.custom_provider_map = entries

@@ -1,0 +1,146 @@
+"""The interview typed at the terminal, or replayed from a script of candidate turns."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from voice_interviewer.clock import VirtualClock
+from voice_interviewer.interview.scorecard_types import Scorecard
+from voice_interviewer.messages import Move
+from voice_interviewer.session.live import InterviewSession
+
+DEFAULT_TURN_SECONDS = 60.0
+_DURATION = re.compile(r"^\[\+(\d+(?:\.\d+)?)\s*(s|m|min)?\]\s*")
+
+
+class ScriptError(ValueError):
+    """The script file cannot be read or parsed; the message names the line."""
+
+
+@dataclass(frozen=True)
+class ScriptTurn:
+    text: str
+    seconds: float
+    line: int
+
+
+def parse_script(text: str) -> list[ScriptTurn]:
+    """Paragraphs are turns; `[+90s]` (or `[+2m]`) says how long a turn takes; `#` lines are comments."""
+    turns: list[ScriptTurn] = []
+    paragraph: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        if not paragraph:
+            return
+        body = " ".join(line.strip() for line in paragraph)
+        seconds = DEFAULT_TURN_SECONDS
+        m = _DURATION.match(body)
+        if m:
+            seconds = float(m.group(1)) * (60 if m.group(2) in ("m", "min") else 1)
+            body = body[m.end():]
+        if body.strip():
+            turns.append(ScriptTurn(body.strip(), seconds, start))
+        paragraph.clear()
+
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        if not line.strip():
+            flush()
+            continue
+        if not paragraph:
+            start = number
+        paragraph.append(line)
+    flush()
+    return turns
+
+
+def load_script(path: Path) -> list[ScriptTurn]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ScriptError(f"cannot read script {path}: {e.strerror}") from e
+    turns = parse_script(text)
+    if not turns:
+        raise ScriptError(f"{path} holds no candidate turns (paragraphs separated by blank lines)")
+    return turns
+
+
+class TextInterview:
+    """Drives a session from typed or scripted turns and prints the conversation."""
+
+    def __init__(self, session: InterviewSession, out: TextIO = sys.stdout,
+                 say: Callable[[Move], str] | None = None) -> None:
+        self.session = session
+        self.out = out
+        # The renderer decides the words; without one the director's authored words are said.
+        self._say = say or (lambda move: move.text)
+
+    def show(self, move: Move) -> None:
+        director = self.session.director
+        if move.kind.value == "phase_change" or move.kind.value == "greeting":
+            self.out.write(f"\n== {director.phase.title} ({director.phase.minutes:g} min) ==\n")
+            diagram = self.session.director.content.diagrams.get(director.phase.diagram)
+            if diagram and move.kind.value == "phase_change":
+                self.out.write(diagram + "\n")
+        self.out.write(f"\nInterviewer: {self._say(move)}\n")
+        self.out.flush()
+
+    def run_script(self, turns: list[ScriptTurn], first: Move) -> None:
+        self.show(first)
+        clock = self.session.director.clock
+        for turn in turns:
+            if self.session.finished:
+                break
+            if isinstance(clock, VirtualClock):
+                clock.advance(turn.seconds)
+            self.out.write(f"\nCandidate: {turn.text}\n")
+            self.show(self.session.respond(turn.text))
+        self._finish()
+
+    def run_interactive(self, first: Move, read: Callable[[], str] = input) -> None:
+        self.show(first)
+        for text in _typed_turns(read):
+            self.show(self.session.respond(text))
+            if self.session.finished:
+                break
+        self._finish()
+
+    def _finish(self) -> None:
+        session = self.session
+        if session.finished and session.director.scorecard is not None:
+            self.out.write("\n" + format_scorecard(session.director.scorecard) + "\n")
+            self.out.write(f"\nSaved as {session.session_id}. "
+                           f"Export it with: voice-interviewer export {session.session_id} --format md\n")
+        else:
+            self.out.write(f"\nSession {session.session_id} saved. "
+                           f"Continue it with: voice-interviewer interview --text --resume {session.session_id}\n")
+        session.close()
+
+
+def _typed_turns(read: Callable[[], str]) -> Iterator[str]:
+    while True:
+        try:
+            text = read()
+        except EOFError:
+            return
+        if text.strip():
+            yield text.strip()
+
+
+def format_scorecard(card: Scorecard) -> str:
+    lines = ["Scorecard", "========="]
+    width = max(len(a.title) for a in card.areas)
+    for a in card.areas:
+        lines.append(f"{a.title.ljust(width)}  {a.rating}")
+        lines.append(f"  {a.justification}")
+    lines += ["", "Strengths:"] + [f"  {i}. {s}" for i, s in enumerate(card.strengths, 1)]
+    lines += ["", "Improvements:"] + [f"  {i}. {s}" for i, s in enumerate(card.improvements, 1)]
+    lines += ["", "Resources:"] + [f"  - {r}" for r in card.resources]
+    return "\n".join(lines)
