@@ -1,4 +1,4 @@
-"""The two hardware seams, ``AudioSource`` and ``AudioSink``, and helpers their implementations share.
+"""The hardware seams ``AudioSource`` and ``AudioSink``, and helpers their implementations share.
 
 Time base: every ``AudioFrame.t`` is the time of the frame's *first* sample, in seconds on one
 monotonic session clock. Sources take that clock as a ``Callable[[], float]`` (for example

@@ -21,14 +21,14 @@ class VadConfig:
 
     energy_floor_dbfs: float = -45.0
     """Frames whose band-limited RMS is below this level (dB full scale) are never speech, so a
-    quiet room, a fan or line noise can never start a turn, whatever webrtcvad says."""
+    quiet room or line noise can never start a turn, whatever webrtcvad says."""
 
-    band_low_hz: float = 250.0
-    """Lower edge of the band the energy gate measures; above mains hum and its first harmonics
-    (50/60 Hz up to 240 Hz), which webrtcvad happily calls speech."""
+    band_low_hz: float = 100.0
+    """Lower edge of the band the gate measures: above DC, desk rumble and the 50/60 Hz mains
+    fundamental, but low enough to keep nasals ("m", "n"), whose energy sits at 200-300 Hz."""
 
     band_high_hz: float = 4000.0
-    """Upper edge of the band the energy gate measures (where speech energy lives)."""
+    """Upper edge of the band the gate measures (where speech energy lives)."""
 
 
 @dataclass(frozen=True)
@@ -140,3 +140,7 @@ class DeviceConfig:
 
     stall_timeout_s: float = 2.0
     """Input: a running stream that delivers nothing for this long is treated as lost."""
+
+    start_timeout_s: float = 6.0
+    """Input: the same, for the first block after ``start()``; a PulseAudio source reached
+    through ALSA's ``pulse`` device took about 2 s to deliver its first block here."""

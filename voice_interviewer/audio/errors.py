@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 ALTERNATIVES = (
-    "run `voice-interviewer devices` to list what PortAudio sees and pick one with --input/--output,"
-    " answer from recorded files with `voice-interviewer replay`, or type instead with `--text`"
+    "run `voice-interviewer devices` to list what PortAudio sees and pick one with"
+    " --input/--output, answer from recorded files with `voice-interviewer replay`,"
+    " or type instead with `--text`"
 )
 
 

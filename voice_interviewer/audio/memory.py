@@ -187,6 +187,7 @@ class MemorySink:
         """Sleep (on the injected ``sleep``) until playback has caught up; False on timeout."""
         self._advance()
         remaining = sum((len(q.pcm) - q.pos) / q.sample_rate for q in self._queue)
+        remaining -= self._clock() - self._t_play  # part of a sample already under way
         if remaining <= 0:
             return True
         if timeout is not None and timeout < remaining:

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-import soxr
+
+from voice_interviewer.audio.errors import AudioBackendUnavailable
 
 _DTYPES = (np.int16, np.float32, np.float64)
+
+
+def _soxr() -> Any:
+    # Imported on first use so the audio package (and text mode) loads without the voice extra.
+    try:
+        import soxr  # type: ignore[import-untyped]
+    except ImportError as err:
+        raise AudioBackendUnavailable(
+            "soxr is not installed: `pip install 'voice-interviewer[voice]'`"
+        ) from err
+    return soxr
 
 
 def _check_dtype(x: np.ndarray) -> None:
@@ -29,7 +43,7 @@ def resample(pcm: np.ndarray, from_rate: int, to_rate: int, quality: str = "HQ")
         return x
     if len(x) == 0:
         return np.zeros((0,) + x.shape[1:], dtype=x.dtype)
-    return soxr.resample(np.ascontiguousarray(x), from_rate, to_rate, quality=quality)
+    return _soxr().resample(np.ascontiguousarray(x), from_rate, to_rate, quality=quality)
 
 
 class StreamResampler:
@@ -55,9 +69,9 @@ class StreamResampler:
         self.quality = quality
         self._in = 0
         self._out = 0
-        self._stream: soxr.ResampleStream | None = None
+        self._stream: Any = None
         if from_rate != to_rate:
-            self._stream = soxr.ResampleStream(
+            self._stream = _soxr().ResampleStream(
                 from_rate, to_rate, channels, dtype=self.dtype.name, quality=quality
             )
 

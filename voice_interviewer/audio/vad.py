@@ -1,14 +1,18 @@
 """Per-frame speech classification: webrtcvad behind a band-limited energy gate.
 
 webrtcvad alone calls almost any steady sound speech: a tone, loud white noise and mains hum
-all pass it in every mode. The gate measures the frame's RMS in the speech band (250-4000 Hz
-by default) and refuses anything below ``energy_floor_dbfs``, so a quiet room, a fan, a hum
-or a distant TV never open a turn however webrtcvad scores them.
+pass it in every mode, and it flags some frames of noise as quiet as -60 dBFS. So a frame is
+speech only if its RMS in the speech band (100-4000 Hz by default, measured with a Hann window
+so a loud low hum does not leak into the band) reaches ``energy_floor_dbfs``, and webrtcvad
+calls it speech. A quiet room, line noise, rumble and 50/60 Hz hum below the floor never start a
+turn. The gate is stateless: a loud steady noise above the floor (a fan next to the mic, a
+strong 60 Hz buzz whose harmonics reach the band) is not learnt as background.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -18,9 +22,9 @@ from voice_interviewer.audio.errors import AudioBackendUnavailable
 _VAD_RATES = (8000, 16000, 32000, 48000)
 
 
-def _webrtcvad():  # type: ignore[no-untyped-def]
+def _webrtcvad() -> Any:
     try:
-        import webrtcvad
+        import webrtcvad  # type: ignore[import-untyped]
     except ImportError as err:
         raise AudioBackendUnavailable(
             "webrtcvad is not installed; install the voice extra: `pip install"
@@ -48,20 +52,25 @@ class FrameClassifier:
         self.sample_rate = sample_rate
         self._vad = _webrtcvad().Vad(self.config.aggressiveness)
         self._valid_lengths = {sample_rate * ms // 1000 for ms in (10, 20, 30)}
-        self._band_cache: dict[int, np.ndarray] = {}
+        self._band_cache: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
 
     def band_dbfs(self, pcm: np.ndarray) -> float:
         """RMS of the frame in the configured band, in dB full scale (Parseval over an rfft)."""
         n = len(pcm)
-        mask = self._band_cache.get(n)
-        if mask is None:
+        cached = self._band_cache.get(n)
+        if cached is None:
             freqs = np.fft.rfftfreq(n, 1.0 / self.sample_rate)
             mask = (freqs >= self.config.band_low_hz) & (freqs <= self.config.band_high_hz)
-            self._band_cache[n] = mask
-        spec = np.fft.rfft(pcm.astype(np.float64) / 32768.0)
+            # A Hann window: without one, a loud hum leaks across a 20 ms frame's spectrum
+            # into the speech band and passes the gate.
+            window = np.hanning(n)
+            cached = self._band_cache[n] = (mask, window, float(np.sum(window**2)))
+        mask, window, wpow = cached
+        spec = np.fft.rfft(window * (pcm.astype(np.float64) / 32768.0))
         power = np.abs(spec[mask]) ** 2
-        # One-sided spectrum: bins other than DC and Nyquist stand for two, hence the 2.
-        ms = 2.0 * float(power.sum()) / (n * n)
+        # One-sided spectrum: bins other than DC and Nyquist stand for two, hence the 2;
+        # dividing by the window's power undoes its attenuation (Parseval).
+        ms = 2.0 * float(power.sum()) / (n * wpow)
         return 10.0 * math.log10(ms) if ms > 0 else -math.inf
 
     def is_speech(self, pcm: np.ndarray) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
+import soundfile as sf  # type: ignore[import-untyped]
 
 from voice_interviewer.audio.base import Pacer, frame_samples, to_int16
 from voice_interviewer.audio.config import PIPELINE_RATE

@@ -1,0 +1,52 @@
+"""The VAD stage: classify each frame, feed the endpointer, yield its events.
+
+This is the stage the runtime wires between the source and STT (one generator method, no
+threads, no clock); the endpointer stays reachable for ``note_transcript``, ``end_turn`` and
+``reset``, which the runtime calls from the same thread that drives ``process``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from voice_interviewer.audio.config import EndpointerConfig, VadConfig
+from voice_interviewer.audio.endpointer import Endpointer, SpeechEvent
+from voice_interviewer.audio.vad import FrameClassifier
+from voice_interviewer.messages import AudioFrame
+
+
+class SpeechDetector:
+    """``AudioFrame`` in, ``SpeechStarted`` / ``SpeechSegment`` / ``TurnEnded`` out."""
+
+    def __init__(
+        self,
+        vad: VadConfig | None = None,
+        endpointer: EndpointerConfig | None = None,
+    ) -> None:
+        self.classifier = FrameClassifier(vad)
+        self.endpointer = Endpointer(endpointer)
+        self.frames = 0
+        """Frames seen."""
+        self.voiced_frames = 0
+        """Frames the classifier called speech (for `doctor` and the session's analytics)."""
+
+    def process(self, frame: AudioFrame) -> Iterator[SpeechEvent]:
+        """Classify ``frame`` and yield whatever the endpointer decided because of it."""
+        voiced = self.classifier.is_speech(frame.pcm)
+        self.frames += 1
+        self.voiced_frames += voiced
+        yield from self.endpointer.push(frame, voiced)
+
+    def note_transcript(
+        self, text: str, *, segment_end: float | None = None, now: float | None = None
+    ) -> list[SpeechEvent]:
+        """See ``Endpointer.note_transcript``."""
+        return self.endpointer.note_transcript(text, segment_end=segment_end, now=now)
+
+    def end_turn(self, now: float | None = None) -> list[SpeechEvent]:
+        """See ``Endpointer.end_turn``."""
+        return self.endpointer.end_turn(now)
+
+    def reset(self) -> None:
+        """Forget any open segment or turn (after a pause, or when the mode changes)."""
+        self.endpointer.reset()

@@ -1,0 +1,291 @@
+"""The endpointer: a pure state machine that turns classified frames into segments and turns.
+
+It has no threads and never reads a clock: every decision is made on the timestamps of the
+frames it is fed (``AudioFrame.t`` plus the frame's length), so a test replays an hour of audio
+in a second and gets the same answer every time.
+
+States: IDLE (no turn open), SPEECH (a segment is open), PAUSE (a turn is open, its last
+segment closed). From IDLE or PAUSE, ``speech_start_ms`` of consecutive voiced frames opens a
+segment whose audio starts ``preroll_ms`` earlier. In SPEECH, ``segment_pause_ms`` of unvoiced
+audio closes the segment (``SpeechSegment`` goes out, so STT can start on it at once). In
+PAUSE, ``turn_end_ms`` of silence since the last voiced frame ends the turn (``TurnEnded``).
+
+The runtime feeds back each segment's transcript through ``note_transcript``: a trailing hold
+phrase ("so", "um", "let me think") stretches the wait to ``hold_turn_end_ms``; a done phrase
+("that's my answer") ends the turn at once.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import deque
+
+import numpy as np
+
+from voice_interviewer.audio.config import EndpointerConfig
+from voice_interviewer.messages import AudioFrame, SpeechSegment, SpeechStarted, TurnEnded
+
+SpeechEvent = SpeechStarted | SpeechSegment | TurnEnded
+"""What the endpointer emits, in the order it happened."""
+
+_EPS = 1e-9
+_NON_WORD = re.compile(r"[^a-z0-9' ]+")
+
+
+class EndpointState(str, enum.Enum):
+    """Where the endpointer is in a turn."""
+
+    IDLE = "idle"
+    SPEECH = "speech"
+    PAUSE = "pause"
+
+
+def normalize_text(text: str) -> str:
+    """Lowercase words and apostrophes only, single-spaced: how phrases are matched."""
+    t = text.lower().replace("\u2019", "'").replace("-", " ")
+    return " ".join(_NON_WORD.sub(" ", t).split())
+
+
+def ends_with_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    """True if the normalized ``text`` ends with one of ``phrases`` as whole words."""
+    t = normalize_text(text)
+    for phrase in phrases:
+        p = normalize_text(phrase)
+        if p and (t == p or t.endswith(" " + p)):
+            return True
+    return False
+
+
+def _end(frame: AudioFrame) -> float:
+    return frame.t + len(frame.pcm) / frame.sample_rate
+
+
+def _dur(frame: AudioFrame) -> float:
+    return len(frame.pcm) / frame.sample_rate
+
+
+class Endpointer:
+    """Segments and turn ends from ``(frame, is_speech)`` pairs; see the module docstring."""
+
+    def __init__(self, config: EndpointerConfig | None = None) -> None:
+        self.config = config or EndpointerConfig()
+        self.reset()
+
+    # -- public ------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> EndpointState:
+        """IDLE, SPEECH or PAUSE."""
+        return self._state
+
+    @property
+    def in_turn(self) -> bool:
+        """True while the candidate holds the floor (speaking, or pausing inside a turn)."""
+        return self._state is not EndpointState.IDLE
+
+    @property
+    def turn_wait(self) -> float:
+        """Seconds of silence that will end the current pause (changed by ``note_transcript``)."""
+        return self._turn_wait
+
+    def reset(self) -> None:
+        """Forget everything: pre-roll, any open segment, any open turn."""
+        cfg = self.config
+        self._state = EndpointState.IDLE
+        self._preroll: deque[AudioFrame] = deque()
+        self._preroll_s = 0.0
+        self._run: list[AudioFrame] = []
+        self._run_s = 0.0
+        self._seg: list[AudioFrame] = []
+        self._seg_t_start = 0.0
+        self._seg_voiced_s = 0.0
+        self._seg_new_turn = True
+        self._onset_sent = False
+        self._last_voiced_end = 0.0
+        self._turn_voice_end: float | None = None
+        self._last_segment_end: float | None = None
+        self._turn_wait = cfg.turn_end_ms / 1000.0
+        self._now = 0.0
+        self._generation = 0
+
+    def push(self, frame: AudioFrame, is_speech: bool) -> list[SpeechEvent]:
+        """Feed one frame and its VAD decision; return the events it caused."""
+        self._now = _end(frame)
+        self._generation = frame.generation
+        if self._state is EndpointState.SPEECH:
+            return self._push_speech(frame, is_speech)
+        return self._push_waiting(frame, is_speech)
+
+    def note_transcript(
+        self, text: str, *, segment_end: float | None = None, now: float | None = None
+    ) -> list[SpeechEvent]:
+        """Tell the endpointer what the segment that just ended said.
+
+        ``segment_end`` is that segment's ``t_end``; a transcript for an older segment, or one
+        that arrives after the candidate resumed or the turn ended, changes nothing. ``now``
+        stamps an immediate turn end (default: the end of the last frame pushed).
+        """
+        if self._state is not EndpointState.PAUSE:
+            return []
+        if segment_end is not None and (
+            self._last_segment_end is None or abs(segment_end - self._last_segment_end) > 1e-6
+        ):
+            return []
+        cfg = self.config
+        if ends_with_phrase(text, cfg.done_phrases):
+            return self._end_turn(self._now if now is None else now, "done_phrase")
+        if ends_with_phrase(text, cfg.hold_phrases):
+            self._turn_wait = cfg.hold_turn_end_ms / 1000.0
+        else:
+            self._turn_wait = cfg.turn_end_ms / 1000.0
+        return []
+
+    def end_turn(self, now: float | None = None) -> list[SpeechEvent]:
+        """End the turn now (push-to-talk released, phase clock ran out); reason ``"forced"``."""
+        t = self._now if now is None else now
+        events: list[SpeechEvent] = []
+        if self._state is EndpointState.SPEECH:
+            events += self._close_segment(ends_turn=True)
+        if self._state is EndpointState.PAUSE:
+            events += self._end_turn(t, "forced")
+        return events
+
+    # -- states ------------------------------------------------------------------------------
+
+    def _push_waiting(self, frame: AudioFrame, is_speech: bool) -> list[SpeechEvent]:
+        """IDLE or PAUSE: watch for a voiced run long enough to open a segment."""
+        cfg = self.config
+        if is_speech:
+            self._run.append(frame)
+            self._run_s += _dur(frame)
+            if self._run_s + _EPS >= cfg.speech_start_ms / 1000.0:
+                return self._open_segment()
+            return []
+        if self._run:
+            for f in self._run:
+                self._remember(f)
+            self._run, self._run_s = [], 0.0
+        self._remember(frame)
+        if self._state is EndpointState.PAUSE and self._turn_voice_end is not None:
+            if _end(frame) - self._turn_voice_end + _EPS >= self._turn_wait:
+                return self._end_turn(_end(frame), "silence")
+        return []
+
+    def _push_speech(self, frame: AudioFrame, is_speech: bool) -> list[SpeechEvent]:
+        """SPEECH: grow the segment; close it after a short pause or at the length limit."""
+        cfg = self.config
+        events: list[SpeechEvent] = []
+        self._seg.append(frame)
+        if is_speech:
+            self._seg_voiced_s += _dur(frame)
+            self._last_voiced_end = _end(frame)
+            if not self._onset_sent and self._seg_voiced_s + _EPS >= cfg.onset_ms / 1000.0:
+                self._onset_sent = True
+                events.append(
+                    SpeechStarted(
+                        self._seg_t_start, _end(frame), self._seg_new_turn, frame.generation
+                    )
+                )
+        elif _end(frame) - self._last_voiced_end + _EPS >= cfg.segment_pause_ms / 1000.0:
+            events += self._close_segment()
+            if self._state is EndpointState.PAUSE and self._turn_voice_end is not None:
+                if _end(frame) - self._turn_voice_end + _EPS >= self._turn_wait:
+                    events += self._end_turn(_end(frame), "silence")
+            return events
+        if _end(frame) - self._seg[0].t + _EPS >= cfg.max_segment_ms / 1000.0:
+            events += self._cut_segment(frame)
+        return events
+
+    # -- transitions -------------------------------------------------------------------------
+
+    def _remember(self, frame: AudioFrame) -> None:
+        """Keep ``frame`` in the pre-roll ring, dropping the oldest beyond ``preroll_ms``."""
+        self._preroll.append(frame)
+        self._preroll_s += _dur(frame)
+        keep = self.config.preroll_ms / 1000.0
+        while self._preroll and self._preroll_s - _dur(self._preroll[0]) + _EPS >= keep:
+            self._preroll_s -= _dur(self._preroll.popleft())
+
+    def _open_segment(self) -> list[SpeechEvent]:
+        self._seg_new_turn = self._state is EndpointState.IDLE
+        self._seg = list(self._preroll) + self._run
+        self._seg_t_start = self._run[0].t
+        self._seg_voiced_s = self._run_s
+        self._last_voiced_end = _end(self._run[-1])
+        self._preroll.clear()
+        self._preroll_s = 0.0
+        self._run, self._run_s = [], 0.0
+        self._onset_sent = False
+        self._state = EndpointState.SPEECH
+        # A resumed turn waits the usual time again: a hold phrase covered the last pause only.
+        self._turn_wait = self.config.turn_end_ms / 1000.0
+        events: list[SpeechEvent] = []
+        if self._seg_voiced_s + _EPS >= self.config.onset_ms / 1000.0:
+            self._onset_sent = True
+            last = self._seg[-1]
+            events.append(
+                SpeechStarted(self._seg_t_start, _end(last), self._seg_new_turn, last.generation)
+            )
+        return events
+
+    def _close_segment(self, ends_turn: bool = False) -> list[SpeechEvent]:
+        """Emit the open segment (or drop it if too short) and move to PAUSE or IDLE."""
+        cfg = self.config
+        frames = self._seg
+        voice_end = self._last_voiced_end
+        tail_end = voice_end + cfg.tail_ms / 1000.0
+        kept = [f for f in frames if f.t < tail_end - _EPS]
+        after = [f for f in frames if f.t + _EPS >= voice_end]
+        self._seg = []
+        self._preroll.clear()
+        self._preroll_s = 0.0
+        for f in after:
+            self._remember(f)
+        if self._seg_voiced_s + _EPS < cfg.min_speech_ms / 1000.0:
+            # A click or a cough: forget it, and let the turn (if any) go on as before it.
+            in_turn = self._turn_voice_end is not None
+            self._state = EndpointState.PAUSE if in_turn else EndpointState.IDLE
+            return []
+        self._turn_voice_end = voice_end
+        self._last_segment_end = voice_end
+        self._state = EndpointState.PAUSE
+        seg = SpeechSegment(
+            pcm=np.concatenate([f.pcm for f in kept]),
+            sample_rate=kept[0].sample_rate,
+            t_start=self._seg_t_start,
+            t_end=voice_end,
+            ends_turn=ends_turn,
+            generation=kept[-1].generation,
+            pcm_start=kept[0].t,
+        )
+        return [seg]
+
+    def _cut_segment(self, frame: AudioFrame) -> list[SpeechEvent]:
+        """A long monologue: send what we have and go on with a fresh segment, no pause needed."""
+        frames = self._seg
+        self._seg = []
+        voice_end = self._last_voiced_end
+        seg = SpeechSegment(
+            pcm=np.concatenate([f.pcm for f in frames]),
+            sample_rate=frame.sample_rate,
+            t_start=self._seg_t_start,
+            t_end=voice_end,
+            generation=frame.generation,
+            pcm_start=frames[0].t,
+        )
+        self._turn_voice_end = voice_end
+        self._last_segment_end = voice_end
+        self._seg_t_start = _end(frame)
+        self._seg_voiced_s = 0.0
+        self._seg_new_turn = False
+        return [seg]
+
+    def _end_turn(self, t_endpoint: float, reason: str) -> list[SpeechEvent]:
+        assert self._turn_voice_end is not None
+        event = TurnEnded(self._turn_voice_end, t_endpoint, reason, self._generation)
+        self._state = EndpointState.IDLE
+        self._turn_voice_end = None
+        self._last_segment_end = None
+        self._turn_wait = self.config.turn_end_ms / 1000.0
+        return [event]
