@@ -75,10 +75,11 @@ def load_script(path: Path) -> list[ScriptTurn]:
 class TextInterview:
     """Drives a session from typed or scripted turns and prints the conversation."""
 
-    def __init__(self, session: InterviewSession, out: TextIO = sys.stdout,
+    def __init__(self, session: InterviewSession, out: TextIO | None = None,
                  say: Callable[[Move], str] | None = None) -> None:
         self.session = session
-        self.out = out
+        # Looked up now, not at import, so redirection and test capture see the transcript.
+        self.out = out or sys.stdout
         # The renderer decides the words; without one the director's authored words are said.
         self._say = say or (lambda move: move.text)
 

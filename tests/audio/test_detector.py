@@ -15,7 +15,7 @@ from voice_interviewer.messages import SpeechSegment, SpeechStarted, TurnEnded
 
 from .synth import hum, noise, silence, vowel
 
-REAL = Path("/work/shared/audio/real-speech")
+REAL = Path(__file__).resolve().parents[1] / "data" / "real-speech"
 if not REAL.is_dir():  # a checkout with shared/ beside it (CI)
     REAL = Path(__file__).resolve().parents[3] / "shared" / "audio" / "real-speech"
 

@@ -16,6 +16,10 @@ _ORDER = (
 )
 
 
+# A turn this short is a command whenever it holds a command word ("ok, hint please").
+_TINY_TURN_WORDS = 3
+
+
 @dataclass(frozen=True)
 class Command:
     """A recognised command; ``area`` is set for "focus on <area>"."""
@@ -43,13 +47,19 @@ class CommandParser:
         norm = normalize(text)
         if not norm:
             return None
-        short = len(norm.split()) <= self._short
+        words = len(norm.split())
+        short = words <= self._short
         for name in _ORDER:
             for phrase in self._phrases[name]:
                 if not _has_phrase(norm, phrase):
                     continue
-                # A long answer only counts as a command when it opens with the phrase.
-                if not (short or norm.startswith(phrase + " ") or norm == phrase):
+                # An answer counts as a command only when it opens with the phrase, or when it
+                # is short and the phrase is unmistakable: several words ("give me a hint"),
+                # or a single word in a turn of a few words ("hint please"). So "we pause the
+                # rollout while ..." is an answer, not "pause".
+                opens = norm == phrase or norm.startswith(phrase + " ")
+                several = " " in phrase
+                if not (opens or (short and several) or words <= _TINY_TURN_WORDS):
                     continue
                 if name == "focus":
                     area = self._area_after(norm, phrase)
@@ -58,6 +68,15 @@ class CommandParser:
                     return Command(name, phrase, area)
                 return Command(name, phrase)
         return None
+
+    def areas_in(self, text: str) -> list[str]:
+        """The rubric areas a free answer names ("experiments and serving, please")."""
+        norm = normalize(text)
+        found: list[str] = []
+        for area, name in self._areas:
+            if area not in found and _has_phrase(norm, name):
+                found.append(area)
+        return found
 
     def _area_after(self, norm: str, phrase: str) -> str | None:
         rest = norm.split(phrase, 1)[1]

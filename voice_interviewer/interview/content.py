@@ -178,10 +178,18 @@ class Content:
     def global_matcher(self) -> ConceptMatcher:
         return ConceptMatcher(self.concepts)
 
+    @cached_property
+    def _problem_matchers(self) -> dict[str, ConceptMatcher]:
+        return {}
+
     def matcher_for(self, problem: Problem | None) -> ConceptMatcher:
+        """The matcher for the global concepts plus the problem's own (built once each)."""
         if problem is None or not problem.concepts:
             return self.global_matcher
-        return ConceptMatcher({**self.concepts, **problem.concepts})
+        cache = self._problem_matchers
+        if problem.id not in cache:
+            cache[problem.id] = ConceptMatcher({**self.concepts, **problem.concepts})
+        return cache[problem.id]
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -238,6 +246,17 @@ def _problem(path: Path, known: dict[str, Concept]) -> Problem:
 def load_content(root: Path | None = None) -> Content:
     """Read and validate prompts/; raises ContentError naming the file at fault."""
     root = root or default_prompts_dir()
+    try:
+        return _load(root)
+    except KeyError as e:
+        raise ContentError(f"{root}: a content file lacks the key {e}") from e
+    except (TypeError, ValueError) as e:
+        if isinstance(e, ContentError):
+            raise
+        raise ContentError(f"{root}: malformed content ({e})") from e
+
+
+def _load(root: Path) -> Content:
     if not root.is_dir():
         raise ContentError(
             f"interview content not found at {root}; set VOICE_INTERVIEWER_PROMPTS to the prompts/ folder"

@@ -7,55 +7,22 @@ pushback, commands, coverage); a renderer only decides how the Move's words are 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from voice_interviewer.clock import Clock
-from voice_interviewer.interview.commands import Command, CommandParser
-from voice_interviewer.interview.content import DIFFICULTIES, Content, Phase, Problem
+from voice_interviewer.interview.command_moves import CommandMoves
+from voice_interviewer.interview.commands import CommandParser
+from voice_interviewer.interview.concepts import ConceptMatcher
+from voice_interviewer.interview.content import DIFFICULTIES, Content, Phase, Probe, Problem
 from voice_interviewer.interview.coverage import Coverage, assess_warmup, probe_due
+from voice_interviewer.interview.phase_clock import PhaseClock, PhaseSpan
+from voice_interviewer.interview.records import Event, HintTaken, Turn
 from voice_interviewer.interview.scorecard import build_scorecard
 from voice_interviewer.interview.scorecard_types import Scorecard
 from voice_interviewer.messages import InterviewSnapshot, Move, MoveKind
 
 
-@dataclass(frozen=True)
-class Turn:
-    """One side's words, with the phase they fell in and the interview clock time."""
-
-    index: int
-    speaker: str  # "interviewer" | "candidate"
-    text: str
-    phase: str
-    t: float
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something the scorecard and the export report: a hint, probe, pushback, command, ..."""
-
-    type: str
-    turn: int
-    detail: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class HintTaken:
-    turn: int
-    problem: str
-    level: int
-    reveals: tuple[str, ...]
-
-
-@dataclass
-class PhaseSpan:
-    phase: str
-    started_at: float
-    ended_at: float | None = None
-
-
-class Director:
+class Director(CommandMoves):
     """Runs one interview. Deterministic given the content, the clock and the candidate's words."""
 
     def __init__(
@@ -72,18 +39,17 @@ class Director:
         if difficulty is not None and difficulty not in DIFFICULTIES:
             raise ValueError(f"difficulty must be one of {DIFFICULTIES}")
         self.content = content
-        self.clock = clock
+        self.phases = PhaseClock(content.phases, clock)
         self._commands = CommandParser(content.commands)
         self._forced_problem = content.problem(problem_id) if problem_id else None
         self._forced_difficulty = difficulty
         self._recent = tuple(recent_problems)
         self._last_scorecard = last_scorecard
-        self.focus_areas: list[str] = list(focus_areas)
+        self.focus_areas = list(focus_areas)
         self.turns: list[Turn] = []
         self.events: list[Event] = []
         self.hints: list[HintTaken] = []
         self.coverage = Coverage()
-        self.phase_spans: list[PhaseSpan] = []
         self.problem: Problem | None = None
         self.difficulty: str | None = None
         self.strong = False
@@ -93,10 +59,8 @@ class Director:
         self._problem_turn = 0
         self._used_problems: list[str] = []
         self._hint_level = 0
-        self._phase_index = 0
-        self._phase_started = 0.0
-        self._paused_at: float | None = None
-        self._paused_total = 0.0
+        self._awaiting_focus: list[str] = []
+        self._reasked = 0
         self._fired_probes: set[str] = set()
         self._pushbacks = 0
         self._pushed_phases: set[str] = set()
@@ -106,25 +70,42 @@ class Director:
         self._phase_turns = 0
         self._last_question = ""
 
-    # --- clock ---------------------------------------------------------------------------
-    def elapsed(self) -> float:
-        """Interview time in seconds, not counting pauses."""
-        now = self._paused_at if self._paused_at is not None else self.clock.now()
-        return now - self._paused_total
+    # --- clock and phase ---------------------------------------------------------------
+    @property
+    def clock(self) -> Clock:
+        return self.phases.clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        """Swap the clock (resume: replay on a virtual clock, then continue on a real one)."""
+        self.phases.clock = clock
+
+    @property
+    def focus_areas(self) -> list[str]:
+        return list(self.phases.focus_areas)
+
+    @focus_areas.setter
+    def focus_areas(self, areas: Sequence[str]) -> None:
+        self.phases.focus_areas = tuple(areas)
 
     @property
     def phase(self) -> Phase:
-        return self.content.phases[self._phase_index]
+        return self.phases.phase
 
-    def phase_elapsed(self) -> float:
-        return self.elapsed() - self._phase_started
+    @property
+    def phase_spans(self) -> list[PhaseSpan]:
+        return self.phases.spans
+
+    def elapsed(self) -> float:
+        """Interview time in seconds, not counting pauses."""
+        return self.phases.elapsed()
 
     def minutes_left_in_phase(self) -> float:
-        return max(0.0, self.phase.minutes - self.phase_elapsed() / 60)
+        return self.phases.minutes_left()
 
     @property
     def paused(self) -> bool:
-        return self._paused_at is not None
+        return self.phases.paused
 
     @property
     def hint_level(self) -> int:
@@ -137,7 +118,7 @@ class Director:
     # --- the two entry points ------------------------------------------------------------
     def open(self) -> Move:
         """The greeting and the warm-up question."""
-        self.phase_spans.append(PhaseSpan(self.phase.id, 0.0))
+        self.phases.start()
         lines = self.content.lines
         if self.focus_areas:
             greeting = lines["greeting_focus"].format(areas=self._area_titles(self.focus_areas))
@@ -183,7 +164,9 @@ class Director:
     def _choose(self, difficulty: str) -> Problem:
         if self._forced_problem is not None and not self._used_problems:
             return self._forced_problem
-        pool = [p for p in self.content.problems if p.difficulty == difficulty]
+        # The seed's own problems first, then the authored ones, in bank order.
+        pool = sorted((p for p in self.content.problems if p.difficulty == difficulty),
+                      key=lambda p: p.source != "seed")
         fresh = [p for p in pool if p.id not in self._used_problems]
         unseen = [p for p in fresh if p.id not in self._recent]
         choice = (unseen or fresh or pool)[0]
@@ -205,7 +188,9 @@ class Director:
     def _during_problem(self, text: str, found: set[str], turn: int) -> Move:
         self._phase_turns += 1
         phase = self.phase
-        if self.phase_elapsed() >= phase.minutes * 60:
+        if self._awaiting_focus:
+            return self._focus_answer(text, turn)
+        if self.phases.over_time():
             return self._next_phase(turn, reason="time")
         scope = self._scope_answer(text)
         if scope:
@@ -216,28 +201,25 @@ class Director:
             question = self.content.lines["pushback_question"]
             text = self.content.lines["pushback"].format(question=question)
             return self._move(MoveKind.PUSHBACK, text, question[0].upper() + question[1:])
-        probe = self._due_probe(found)
+        probe = self._due_probe(found, turn)
         if probe is not None:
             self._fired_probes.add(probe.id)
             self.events.append(Event("probe", turn, probe.id, {"question": probe.question}))
             return self._move(MoveKind.PROBE, probe.question, probe.question)
         missing = self._missing_goals()
-        if not missing and phase.goals:
-            if self.phase_elapsed() < phase.minutes * 60 / 2:
+        focused = bool(set(phase.areas) & set(self.focus_areas))
+        if not missing and phase.goals and not focused:
+            if not self.phases.past(0.5):
                 self.strong = True  # answering everything quickly earns the harder follow-ups
             return self._next_phase(turn, reason="goals covered")
-        if (
-            missing
-            and phase.id not in self._pushed_phases
-            and self.phase_elapsed() >= phase.push_at * phase.minutes * 60
-        ):
+        if missing and phase.id not in self._pushed_phases and self.phases.past(phase.push_at):
             self._pushed_phases.add(phase.id)
             question = phase.questions[missing[0]]
             self.events.append(Event("push", turn, f"pushing for {', '.join(missing)}"))
             text = self.content.lines["push_missing"].format(
                 minutes=_minutes(self.minutes_left_in_phase()),
                 phase=phase.title.lower(),
-                missing=_join(self.content.label(c, self.problem) for c in missing),
+                missing=self._labels(missing),
                 question=question,
             )
             return self._move(MoveKind.PUSH_MISSING, text, question)
@@ -249,7 +231,7 @@ class Director:
         if not found and len(text.split()) < 4:
             question = self._last_question
             return self._move(MoveKind.CLARIFY, self.content.lines["clarify"].format(question=question), question)
-        question = self._next_question()
+        question = self._next_question() or self._fallback_question()
         ack = self.content.lines["acknowledge"][turn % len(self.content.lines["acknowledge"])]
         return self._move(MoveKind.FOLLOW_UP, f"{ack} {question}", question)
 
@@ -270,19 +252,24 @@ class Director:
     def _needs_pushback(self, found: set[str]) -> bool:
         if "model_architecture" not in found or self._pushbacks >= 2:
             return False
-        if self.phase.id != self.content.phases[0].id:
+        if self.phases.index != 0:
             return False
         return not (
             self.coverage.covered("business_objective", self._problem_turn)
             and self.coverage.covered("data_sources", self._problem_turn)
         )
 
-    def _due_probe(self, found: set[str]) -> Any:
+    def _due_probe(self, found: set[str], turn: int) -> Probe | None:
+        """The probe to ask now: its trigger was heard in this or the previous answer (so the
+        probe follows the conversation), and its point is still uncovered."""
+        recent = turn - 2
         due = [
             p for p in self.content.probes
-            if p.id not in self._fired_probes and probe_due(p, self.coverage, self._problem_turn)
+            if p.id not in self._fired_probes
+            and probe_due(p, self.coverage, self._problem_turn)
+            and max((t for c in p.triggers for t in self.coverage.turns(c)), default=-1) >= recent
         ]
-        # What the candidate just said comes first: the probe then follows the conversation.
+        # What the candidate just said comes first.
         due.sort(key=lambda p: not set(p.triggers) & found)
         return due[0] if due else None
 
@@ -291,7 +278,7 @@ class Director:
 
     def _follow_up_constraint(self) -> str:
         assert self.problem is not None
-        if not self.strong or self._phase_index == 0 or self._phase_turns < 2:
+        if not self.strong or self.phases.index == 0 or self._phase_turns < 2:
             return ""
         if self.phase.id in self._follow_up_phases:
             return ""
@@ -301,22 +288,57 @@ class Director:
         self._follow_ups_used += 1
         return self.problem.follow_ups[self._follow_ups_used - 1]
 
-    def _next_question(self) -> str:
-        """The next thing to ask: a missing goal, then a missing key concept of this phase."""
+    def _candidate_questions(self, areas: Sequence[str]) -> list[tuple[str, str]]:
+        """Questions about what is still missing: the phase's goals, then the key concepts
+        of ``areas`` (the focus areas first)."""
         assert self.problem is not None
-        candidates = [(g, self.phase.questions[g]) for g in self._missing_goals()]
-        areas = list(self.phase.areas)
-        areas.sort(key=lambda a: a not in self.focus_areas)
-        for area in areas:
-            for cid in self.problem.key_concepts.get(area, ()):
-                if not self.coverage.covered(cid, self._problem_turn):
-                    label = self.content.label(cid, self.problem)
-                    candidates.append((cid, self.content.lines["key_concept_question"].format(label=label)))
-        for key, question in candidates:
+        focus = [a for a in areas if a in self.focus_areas]
+        ordered = focus + [a for a in areas if a not in focus]
+        found: list[tuple[str, str]] = []
+        goals = [(g, self.phase.questions[g]) for g in self._missing_goals()]
+        focus_goals = [(g, q) for g, q in goals if self._concept_area(g) in focus]
+        found += focus_goals
+        for area in focus:
+            found += self._key_concept_questions(area)
+        found += [gq for gq in goals if gq not in focus_goals]
+        for area in ordered:
+            if area not in focus:
+                found += self._key_concept_questions(area)
+        return found
+
+    def _key_concept_questions(self, area: str) -> list[tuple[str, str]]:
+        assert self.problem is not None
+        template = self.content.lines["key_concept_question"]
+        return [
+            (c, template.format(label=self.content.label(c, self.problem)))
+            for c in self.problem.key_concepts.get(area, ())
+            if not self.coverage.covered(c, self._problem_turn)
+        ]
+
+    def _concept_area(self, cid: str) -> str:
+        concept = self.content.concepts.get(cid) or (self.problem.concepts.get(cid) if self.problem else None)
+        return concept.area if concept else ""
+
+    def _next_question(self, areas: Sequence[str] | None = None) -> str | None:
+        """The next thing to ask that has not been asked yet; None when nothing is left."""
+        for key, question in self._candidate_questions(areas or self.phase.areas):
             if key not in self._asked:
                 self._asked.add(key)
                 return question
-        return self.content.lines["open_question"]
+        return None
+
+    def _fallback_question(self) -> str:
+        """Everything has been asked once: the open question, then the missing goals again,
+        in turn (the phase still runs to its time)."""
+        open_key = f"open:{self.phase.id}"
+        if open_key not in self._asked:
+            self._asked.add(open_key)
+            return self.content.lines["open_question"]
+        missing = self._missing_goals()
+        if not missing:
+            return self.content.lines["open_question"]
+        self._reasked += 1
+        return self.phase.questions[missing[self._reasked % len(missing)]]
 
     def _next_phase(self, turn: int, reason: str) -> Move:
         phase = self.phase
@@ -329,13 +351,10 @@ class Director:
         if missing:
             parts.append(lines["phase_summary_missing"].format(missing=self._labels(missing)))
         summary = " ".join(parts) or lines["phase_summary_nothing"]
-        self.phase_spans[-1].ended_at = self.elapsed()
-        if self._phase_index + 1 >= len(self.content.phases):
-            return self._wrap_up(turn, early=False)
-        self._phase_index += 1
-        self._phase_started = self.elapsed()
+        if self.phases.is_last:
+            return self._wrap_up(turn, reason="time" if reason == "time" else "done")
+        self.phases.advance()
         self._phase_turns = 0
-        self.phase_spans.append(PhaseSpan(self.phase.id, self._phase_started))
         self.events.append(
             Event("phase_change", turn, f"{phase.title} -> {self.phase.title} ({reason})",
                   {"from": phase.id, "to": self.phase.id, "reason": reason, "summary": summary})
@@ -344,115 +363,20 @@ class Director:
         text = lines["phase_change"].format(phase=phase.title.lower(), summary=summary, next_opening=opening)
         return self._move(MoveKind.PHASE_CHANGE, text, opening)
 
-    def _wrap_up(self, turn: int, early: bool) -> Move:
-        if self.phase_spans and self.phase_spans[-1].ended_at is None:
-            self.phase_spans[-1].ended_at = self.elapsed()
+    def _wrap_up(self, turn: int, reason: str) -> Move:
+        self.phases.close()
         self.finished = True
         self.scorecard = build_scorecard(
             self.content, self.problem, self.coverage, self.hints, self.events, self.turns,
             since=self._problem_turn,
         )
         summary = "; ".join(f"{a.title}: {a.rating}" for a in self.scorecard.areas) + "."
-        template = "wrap_up_early" if early else "wrap_up"
-        self.events.append(Event("end", turn, "ended early" if early else "time"))
+        template = {"early": "wrap_up_early", "done": "wrap_up_done"}.get(reason, "wrap_up")
+        self.events.append(Event("end", turn, reason))
         return self._move(MoveKind.WRAP_UP, self.content.lines[template].format(summary=summary), "", ends=True)
 
-    # --- commands ------------------------------------------------------------------------
-    def _command(self, command: Command, turn: int) -> Move:
-        self.events.append(Event("command", turn, command.name, {"phrase": command.phrase, "area": command.area}))
-        lines = self.content.lines
-        name = command.name
-        if name == "end":
-            return self._wrap_up(turn, early=True)
-        if name == "pause":
-            self._paused_at = self.clock.now()
-            return self._move(MoveKind.PAUSE, lines["pause"], "", keep_question=True)
-        if name == "repeat":
-            return self._move(MoveKind.REPEAT, lines["repeat"].format(question=self._last_question), self._last_question)
-        if name == "hint":
-            return self._hint(turn)
-        if name in ("easier", "harder"):
-            return self._switch_difficulty(name, turn)
-        if name == "next_phase":
-            if self.problem is None:
-                return self._after_warmup("", set(), turn)
-            return self._next_phase(turn, reason="candidate asked")
-        if name == "focus":
-            if command.area is None:
-                return self._move(MoveKind.CLARIFY, lines["focus_unknown"], lines["focus_unknown"])
-            return self._focus([command.area], "focus", turn)
-        if name == "continue_last":
-            last = self._last_scorecard()
-            if last is None:
-                question = self._last_question
-                return self._move(MoveKind.FOCUS, lines["continue_none"].format(question=question), question)
-            return self._focus(weakest_areas(last), "continue_last", turn)
-        raise AssertionError(f"unhandled command {name}")
-
-    def _while_paused(self, command: Command | None, turn: int) -> Move:
-        if command is not None and command.name in ("resume", "end"):
-            assert self._paused_at is not None
-            self._paused_total += self.clock.now() - self._paused_at
-            self._paused_at = None
-            self.events.append(Event("command", turn, command.name, {"phrase": command.phrase}))
-            if command.name == "end":
-                return self._wrap_up(turn, early=True)
-            question = self._last_question
-            return self._move(MoveKind.RESUME, self.content.lines["resume"].format(question=question), question)
-        return self._move(MoveKind.PAUSE, self.content.lines["paused_reminder"], "", keep_question=True)
-
-    def _hint(self, turn: int) -> Move:
-        lines = self.content.lines
-        if self.problem is None:
-            self.events.append(Event("hint", turn, "warm-up hint", {"level": 0}))
-            return self._move(MoveKind.HINT, lines["hint"].format(hint=lines["warmup_hint"]), self._last_question, keep_question=True)
-        exhausted = self._hint_level >= len(self.problem.hints)
-        self._hint_level = min(self._hint_level + 1, len(self.problem.hints))
-        hint = self.problem.hints[self._hint_level - 1]
-        self.hints.append(HintTaken(turn, self.problem.id, hint.level, hint.reveals))
-        self.events.append(Event("hint", turn, f"level {hint.level}", {"level": hint.level, "problem": self.problem.id}))
-        text = lines["hint_exhausted" if exhausted else "hint"].format(hint=hint.text)
-        return self._move(MoveKind.HINT, text, self._last_question, keep_question=True)
-
-    def _switch_difficulty(self, name: str, turn: int) -> Move:
-        lines = self.content.lines
-        current = self.difficulty or self._forced_difficulty or "medium"
-        step = -1 if name == "easier" else 1
-        index = DIFFICULTIES.index(current) + step
-        if self.problem is None:
-            # Asked during the warm-up: skip its assessment and go straight to a problem.
-            target = DIFFICULTIES[max(0, min(index, len(DIFFICULTIES) - 1))]
-            return self._present(self._choose(target), name, turn)
-        if not 0 <= index < len(DIFFICULTIES):
-            if name == "harder" and self._follow_ups_used < len(self.problem.follow_ups):
-                self._follow_ups_used += 1
-                constraint = self.problem.follow_ups[self._follow_ups_used - 1]
-                return self._move(MoveKind.DIFFICULTY_CHANGE, lines["no_harder"].format(question=constraint), constraint)
-            question = self._last_question
-            return self._move(MoveKind.DIFFICULTY_CHANGE, lines[f"no_{name}"].format(question=question), question)
-        self.strong = name == "harder" or self.strong and name != "easier"
-        move = self._present(self._choose(DIFFICULTIES[index]), name, turn)
-        return Move(**{**move.__dict__, "kind": MoveKind.DIFFICULTY_CHANGE})
-
-    def _focus(self, areas: list[str], source: str, turn: int) -> Move:
-        self.focus_areas = areas
-        lines = self.content.lines
-        target = next((i for i, p in enumerate(self.content.phases) if set(p.areas) & set(areas)), None)
-        if self.problem is not None and target is not None and target > self._phase_index:
-            self.phase_spans[-1].ended_at = self.elapsed()
-            self._phase_index = target
-            self._phase_started = self.elapsed()
-            self._phase_turns = 0
-            self.phase_spans.append(PhaseSpan(self.phase.id, self._phase_started))
-            self.events.append(Event("phase_change", turn, f"-> {self.phase.title} ({source})",
-                                     {"to": self.phase.id, "reason": source}))
-        question = self._next_question() if self.problem is not None else self.content.warmup.question
-        key = "continue_last" if source == "continue_last" else "focus"
-        text = lines[key].format(areas=self._area_titles(areas), area=self._area_titles(areas), question=question)
-        return self._move(MoveKind.FOCUS, text, question)
-
     # --- helpers -------------------------------------------------------------------------
-    def _matcher(self) -> Any:
+    def _matcher(self) -> ConceptMatcher:
         return self.content.matcher_for(self.problem)
 
     def _labels(self, ids: list[str]) -> str:
@@ -485,13 +409,6 @@ class Director:
         )
         return Move(kind=kind, text=text, question=question, phase=self.phase.id, turn=index,
                     snapshot=snapshot, ends_interview=ends)
-
-
-def weakest_areas(scorecard: Scorecard, count: int = 2) -> list[str]:
-    """The lowest-rated areas of a scorecard, worst first (ties keep rubric order)."""
-    order = {"Novice": 0, "Intermediate": 1, "Expert": 2}
-    ranked = sorted(scorecard.areas, key=lambda a: order.get(a.rating, 0))
-    return [a.area for a in ranked[:count]]
 
 
 def _join(items: Any) -> str:

@@ -10,7 +10,7 @@ from voice_interviewer.interview.coverage import Coverage, area_concepts
 from voice_interviewer.interview.scorecard_types import AreaRating, Evidence, Scorecard
 
 if TYPE_CHECKING:
-    from voice_interviewer.interview.director import Event, HintTaken, Turn
+    from voice_interviewer.interview.records import Event, HintTaken, Turn
 
 LEVELS = ("Novice", "Intermediate", "Expert")
 
@@ -86,7 +86,8 @@ def _justify(
     descriptor = {"Novice": area.novice, "Intermediate": area.intermediate, "Expert": area.expert}[rating]
     parts = [f"{rating}: {descriptor}."]
     if evidence:
-        quoted = "; ".join(f'turn {e.turn}: "{e.quote}"' for e in evidence[:2])
+        distinct = list({(e.turn, e.quote): e for e in evidence}.values())
+        quoted = "; ".join(f'turn {e.turn}: "{e.quote}"' for e in distinct[:2])
         parts.append(f"You said ({quoted}).")
     else:
         parts.append("Nothing you said touched this area.")
@@ -168,3 +169,10 @@ def _resources(content: Content, areas: list[AreaRating]) -> tuple[str, ...]:
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     return [i for i in items if not (i in seen or seen.add(i))]  # type: ignore[func-returns-value]
+
+
+def weakest_areas(scorecard: Scorecard, count: int = 2) -> list[str]:
+    """The lowest-rated areas of a scorecard, worst first (ties keep rubric order)."""
+    order = {"Novice": 0, "Intermediate": 1, "Expert": 2}
+    ranked = sorted(scorecard.areas, key=lambda a: order.get(a.rating, 0))
+    return [a.area for a in ranked[:count]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -24,6 +25,8 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = threading.Lock()  # the voice loop journals from several threads
+        _drop_torn_tail(path)
         try:
             self._file: IO[str] = path.open("a", encoding="utf-8")
         except OSError as e:
@@ -31,18 +34,20 @@ class Journal:
 
     def append(self, event: dict[str, Any]) -> None:
         line = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
-        try:
-            self._file.write(line + "\n")
-        except OSError as e:
-            raise JournalError(_disk_message(self.path, e)) from e
+        with self._lock:
+            try:
+                self._file.write(line + "\n")
+            except OSError as e:
+                raise JournalError(_disk_message(self.path, e)) from e
 
     def sync(self) -> None:
         """Flush and fsync, so the turn survives a crash or power loss."""
-        try:
-            self._file.flush()
-            os.fsync(self._file.fileno())
-        except OSError as e:
-            raise JournalError(_disk_message(self.path, e)) from e
+        with self._lock:
+            try:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            except OSError as e:
+                raise JournalError(_disk_message(self.path, e)) from e
 
     def close(self) -> None:
         if not self._file.closed:
@@ -72,6 +77,25 @@ def read_journal(path: Path) -> Iterator[dict[str, Any]]:
             if number == len(lines):
                 return  # the write that was cut short by the crash
             raise JournalError(f"{path}:{number} is damaged ({e.msg})") from e
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """A crash mid-write leaves a last line without its newline; cut it off before appending,
+    or the next event would be glued to it."""
+    try:
+        with path.open("rb+") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            if size == 0:
+                return
+            f.seek(size - 1)
+            if f.read(1) == b"\n":
+                return
+            f.seek(0)
+            data = f.read()
+            f.truncate(data.rfind(b"\n") + 1)
+    except FileNotFoundError:
+        return
 
 
 def _disk_message(path: Path, error: OSError) -> str:

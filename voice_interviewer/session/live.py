@@ -11,7 +11,8 @@ from typing import Any
 from voice_interviewer import __version__
 from voice_interviewer.clock import Clock, VirtualClock
 from voice_interviewer.interview.content import Content
-from voice_interviewer.interview.director import Director, weakest_areas
+from voice_interviewer.interview.director import Director
+from voice_interviewer.interview.scorecard import weakest_areas
 from voice_interviewer.interview.scorecard_types import Scorecard
 from voice_interviewer.messages import CandidateTurn, Move, MoveKind
 from voice_interviewer.session import store
@@ -67,7 +68,7 @@ class InterviewSession:
             "type": "session",
             "schema": SCHEMA_VERSION,
             "session_id": session_id,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
             "version": __version__,
             "options": dataclasses.asdict(options),
         })
@@ -97,25 +98,31 @@ class InterviewSession:
             raise JournalError(f"session {directory.name} has no turns yet; start a new one instead")
         director.open()
         move: Move | None = None
-        for turn in turns:
-            if turn["speaker"] != "candidate":
-                continue
-            replay_clock.set(turn["t"])
-            move = director.respond(turn["text"])
+        for event in events:
+            # Replay in journal order: candidate turns, and the "welcome back" of earlier resumes.
+            if event["type"] == "turn" and event["speaker"] == "candidate":
+                replay_clock.set(event["t"])
+                move = director.respond(event["text"])
+            elif event["type"] == "resumed":
+                replay_clock.set(event["t"])
+                move = director.resume_prompt()
         if director.finished:
             raise JournalError(f"session {directory.name} already ended; export it instead")
-        director.clock = clock_at(turns[-1]["t"])
+        last_t = max(turns[-1]["t"], replay_clock.now())
+        director.clock = clock_at(last_t)
         session = cls(director, Journal(directory / store.JOURNAL), directory.name)
         session._written_events = sum(1 for e in events if e["type"] == "event")
         lost_reply = turns[-1]["speaker"] == "candidate"
-        session._written_turns = len(director.turns) - (1 if lost_reply else 0)
-        session.journal.append({"type": "resumed", "t": turns[-1]["t"]})
         if lost_reply and move is not None:
+            # The crash came between the answer and the reply: say the reply that was lost.
+            session._written_turns = len(director.turns) - 1
             session._sync()
             return session, move
+        session._written_turns = len(director.turns)
+        session.journal.append({"type": "resumed", "t": round(last_t, 3)})
+        welcome = director.resume_prompt()
         session._sync()
-        return session, director._move(MoveKind.RESUME, content.lines["resume"].format(
-            question=director.last_question), director.last_question, keep_question=True)
+        return session, welcome
 
     # --- the turn loop -------------------------------------------------------------------
     def open(self) -> Move:

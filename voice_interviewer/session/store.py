@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import datetime, timezone
@@ -29,9 +30,9 @@ def sessions_dir() -> Path:
 
 
 def new_session_id(now: datetime | None = None) -> str:
-    """Sortable by time, unique across processes: 20261126-195300-3fa2."""
+    """Sortable by time to the millisecond, unique across processes: 20261126-195300-042-3fa2."""
     now = now or datetime.now(timezone.utc)
-    return now.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+    return now.strftime("%Y%m%d-%H%M%S-") + f"{now.microsecond // 1000:03d}-" + secrets.token_hex(2)
 
 
 def create_session_dir(session_id: str) -> Path:
@@ -41,11 +42,22 @@ def create_session_dir(session_id: str) -> Path:
 
 
 def list_session_dirs() -> list[Path]:
-    """Session folders, oldest first (ids sort by creation time)."""
+    """Session folders, oldest first: by the time in the id, then by the journal's own
+    creation stamp (microseconds), which orders sessions started in the same millisecond."""
     root = sessions_dir()
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir() if (p / JOURNAL).is_file())
+    found = [p for p in root.iterdir() if (p / JOURNAL).is_file()]
+    return sorted(found, key=lambda p: (p.name[:19], _created(p), p.name))
+
+
+def _created(directory: Path) -> str:
+    with (directory / JOURNAL).open(encoding="utf-8") as f:
+        first = f.readline()
+    try:
+        return str(json.loads(first).get("created", ""))
+    except json.JSONDecodeError:
+        return ""
 
 
 def find_session_dir(ref: str) -> Path:

@@ -1,0 +1,120 @@
+"""Concept detection: tolerant of transcription noise, blind to look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+from candidates import scenario
+
+from voice_interviewer.interview.concepts import normalize, quote_around
+from voice_interviewer.interview.coverage import Coverage
+
+
+@pytest.fixture(scope="module")
+def matcher(content):
+    # The recommendation problem's matcher: global concepts plus its own (two tower, ANN, ...).
+    return content.matcher_for(content.problem("recommendation"))
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("We build the training set with point in time joins.", "point_in_time"),
+        ("We build the training set with point-in-time joins.", "point_in_time"),
+        ("We build the training set with Point-In-Time joins.", "point_in_time"),
+        ("We build the training set with pointintime joins.", "point_in_time"),
+        ("Then we run an AB test on the new ranker.", "ab_test"),
+        ("Then we run an A/B test on the new ranker.", "ab_test"),
+        ("Then we run an a b test on the new ranker.", "ab_test"),
+        ("Then we run an A.B. test on the new ranker.", "ab_test"),
+        ("Then we do A B testing on the new ranker.", "ab_test"),
+        ("I would start with x g boost on these features.", "gbdt"),
+        ("I would start with XGBoost on these features.", "gbdt"),
+        ("I would start with X G Boost on these features.", "gbdt"),
+        ("I would start with xg boost on these features.", "gbdt"),
+        ("I would start with x-g-boost on these features.", "gbdt"),
+        ("We watch for training/serving skew.", "training_serving_skew"),
+        ("Candidates come from a two-tower model.", "ann_retrieval"),
+        ("We keep the features in a feature-store.", "feature_store"),
+    ],
+)
+def test_transcription_noise_still_finds_the_concept(matcher, text, concept):
+    assert concept in matcher.find(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("We ran a lab test on the samples.", "ab_test"),
+        ("We did some crab testing on the beach.", "ab_test"),
+        ("The classes are skewed toward legitimate payments.", "training_serving_skew"),
+        ("Let me deep dive into the data first.", "deep_model"),
+        ("Marketing wants to boost promoted products.", "gbdt"),
+        ("I was disappointed in time series models before.", "point_in_time"),
+        # Spoken fillers and requirement statements that share words with a concept.
+        ("At this point in time I would start with the business goal.", "point_in_time"),
+        ("The latency budget is 50 milliseconds at p99.", "latency_optimization"),
+        ("I'd experiment with a few learning rates offline.", "ab_test"),
+        ("We salt the keys to handle data skew in the Spark join.", "training_serving_skew"),
+    ],
+)
+def test_look_alikes_do_not_fire(matcher, text, concept):
+    assert concept not in matcher.find(text)
+
+
+def test_match_span_points_at_the_original_words(matcher):
+    text = "Honestly, we'd use Point-In-Time joins here."
+    match = matcher.find(text)["point_in_time"]
+    assert text[match.start : match.end] == "Point-In-Time joins"
+    text = "Then an A/B test."
+    match = matcher.find(text)["ab_test"]
+    assert text[match.start : match.end] == "A/B test"
+
+
+def test_normalize_joins_spoken_letter_forms():
+    assert normalize("A/B Test") == "ab test"
+    assert normalize("X G Boost") == "xgboost"
+    assert normalize("point-in-time, isn't it?") == "point in time isnt it"
+
+
+def test_quote_is_the_sentence_holding_the_match():
+    text = "We start with scope. Then we use a feature store for everything. Finally monitoring."
+    start = text.index("feature store")
+    assert quote_around(text, start, start + len("feature store")) == (
+        "Then we use a feature store for everything."
+    )
+
+
+def test_long_sentence_quote_keeps_the_matched_words():
+    words = " ".join(f"w{i}" for i in range(60))
+    text = f"{words} point in time joins {words}."
+    start = text.index("point in time")
+    quote = quote_around(text, start, start + len("point in time"))
+    assert "point in time" in quote
+    assert len(quote.split()) <= 26 and quote.startswith("...") and quote.endswith("...")
+
+
+def test_coverage_records_turn_and_quote(content, matcher):
+    cov = Coverage()
+    cov.add("Scope first. We keep features in a feature store.", 3, 10.0, matcher)
+    cov.add("Again, the feature store.", 7, 20.0, matcher)
+    first = cov.first("feature_store")
+    assert (first.turn, first.quote) == (3, "We keep features in a feature store.")
+    assert cov.first("feature_store", since=4).turn == 7
+    assert cov.turns("feature_store") == [3, 7]
+    assert not cov.covered("point_in_time")
+
+
+def test_noisy_transcript_counts_in_the_interview(content):
+    """The director credits "point-in-time" heard as "point in time" and A/B heard as "a b"."""
+    s = scenario(content, problem_id="recommendation")
+    s.say(
+        "We store the features in a feature store, and every training example is built with "
+        "point in time joins so nothing leaks."
+    )
+    s.say(
+        "For the launch we would run an a b test with a primary metric, a sample size from a power "
+        "analysis, and we wait for the novelty effect to wear off."
+    )
+    assert s.director.coverage.covered("point_in_time")
+    assert s.director.coverage.covered("ab_test")
+    assert s.events("probe") == []

@@ -1,0 +1,226 @@
+"""The seed's interviewer notes: each probe fires once, when its trigger is heard, and never when
+the candidate already covered its point; pushback when the model comes before the business."""
+
+from __future__ import annotations
+
+import pytest
+from candidates import FILLER, GOOD_RECOMMENDATION, play, scenario, to_phase
+from scenario import STRONG_WARMUP, Scenario
+
+from voice_interviewer.messages import MoveKind
+
+
+def _probe(content, probe_id: str):
+    return next(p for p in content.probes if p.id == probe_id)
+
+
+def _at(content, phase: str, *setup: str) -> Scenario:
+    s = scenario(content, problem_id="recommendation")
+    to_phase(s, phase)
+    for text in setup:
+        move = s.say(text, 20)
+        assert move.kind != MoveKind.PROBE, (text, move.text)
+    return s
+
+
+def _probed(s: Scenario) -> list[str]:
+    return [e.detail for e in s.events("probe")]
+
+
+LABELS = "Labels come from purchases, which arrive within a day."
+
+# (probe, phase, setup turns, the turn that triggers it, the same turn with the point covered)
+CASES = [
+    (
+        "point_in_time",
+        "data",
+        [],
+        "We keep the user and item features in a feature store.",
+        "We keep the features in a feature store, and build training sets with point-in-time "
+        "joins.",
+    ),
+    (
+        "training_serving_skew",
+        "data",
+        [],
+        "Online features sit in Redis and offline features in Hive.",
+        "Online features sit in Redis and offline features in Hive, and we log the features at "
+        "serving so training and serving see the same values, no skew.",
+    ),
+    (
+        "realtime_serving",
+        "modeling",
+        [LABELS],
+        "The ranker is served behind a gRPC prediction service.",
+        "The ranker is served behind a gRPC prediction service; pods are prewarmed to avoid cold "
+        "starts, model loading takes two seconds, and a rolling update handles the rollover.",
+    ),
+    (
+        "gbdt_vs_deep",
+        "modeling",
+        [LABELS],
+        "The ranker is a deep neural network with five layers.",
+        "The ranker is a deep neural network, but first a gradient boosted tree baseline to beat.",
+    ),
+    (
+        "data_quality_early",
+        "modeling",
+        [],
+        "I'd use a two tower architecture with an embedding layer for users and items.",
+        "After cleaning the data and fixing class imbalance, I'd use a two tower architecture with "
+        "an embedding layer.",
+    ),
+    (
+        "ab_testing",
+        "monitoring",
+        [],
+        "We'd launch it with an A/B test.",
+        "We'd launch it with an A/B test: revenue per session as the primary metric, a sample size "
+        "from a power analysis, and two weeks so the novelty effect wears off.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("probe_id", "phase", "setup", "trigger", "_covered"), CASES, ids=[c[0] for c in CASES]
+)
+def test_probe_fires_on_its_trigger(content, probe_id, phase, setup, trigger, _covered):
+    s = _at(content, phase, *setup)
+    move = s.say(trigger, 20)
+    assert move.kind == MoveKind.PROBE
+    assert move.text == _probe(content, probe_id).question
+    assert _probed(s) == [probe_id]
+    assert s.events("probe")[0].turn == move.turn - 1  # the candidate's turn that triggered it
+
+
+@pytest.mark.parametrize(
+    ("probe_id", "phase", "setup", "trigger", "_covered"), CASES, ids=[c[0] for c in CASES]
+)
+def test_probe_fires_only_once(content, probe_id, phase, setup, trigger, _covered):
+    s = _at(content, phase, *setup)
+    assert s.say(trigger, 20).kind == MoveKind.PROBE
+    s.say(FILLER, 20)
+    move = s.say(trigger, 20)
+    assert move.kind != MoveKind.PROBE or move.text != _probe(content, probe_id).question
+    assert _probed(s).count(probe_id) == 1
+
+
+@pytest.mark.parametrize(
+    ("probe_id", "phase", "setup", "_trigger", "covered"), CASES, ids=[c[0] for c in CASES]
+)
+def test_probe_does_not_fire_when_the_point_is_already_covered(
+    content, probe_id, phase, setup, _trigger, covered
+):
+    s = _at(content, phase, *setup)
+    move = s.say(covered, 20)
+    assert probe_id not in _probed(s)
+    assert move.kind != MoveKind.PROBE
+
+
+def test_point_covered_in_an_earlier_turn_suppresses_the_probe(content):
+    s = _at(
+        content,
+        "data",
+        "Every training example is built with point in time joins, so no label leakage.",
+    )
+    move = s.say("The features themselves live in a feature store.", 20)
+    assert "point_in_time" not in _probed(s) and move.kind != MoveKind.PROBE
+
+
+@pytest.mark.parametrize(
+    ("probe_id", "partial"),
+    [
+        (
+            "realtime_serving",
+            "The ranker is served behind a gRPC prediction service and pods are "
+            "prewarmed to avoid cold starts.",
+        ),
+        (
+            "ab_testing",
+            "We'd launch it with an A/B test on revenue per session as the primary metric.",
+        ),
+    ],
+)
+def test_a_partly_covered_point_is_still_probed(content, probe_id, partial):
+    """These notes ask about several things ("covered_when = all"): one is not enough."""
+    phase = "modeling" if probe_id == "realtime_serving" else "monitoring"
+    s = _at(content, phase, LABELS)
+    move = s.say(partial, 20)
+    assert move.kind == MoveKind.PROBE and _probed(s) == [probe_id]
+
+
+def test_full_lifecycle_probe_after_three_turns_of_model_only(content):
+    s = _at(content, "modeling", LABELS)
+    for text in (
+        "I'd use a two tower architecture with an embedding layer for users and items.",
+        "Each tower has three hidden layers and they share the embedding layer.",
+    ):
+        assert s.say(text, 20).kind != MoveKind.PROBE
+    move = s.say(
+        "On top we add an attention layer over the last items before the final layers.", 20
+    )
+    assert move.kind == MoveKind.PROBE
+    assert move.text == _probe(content, "full_lifecycle").question
+    assert _probed(s) == ["full_lifecycle"]
+
+
+def test_full_lifecycle_probe_not_fired_when_monitoring_came_up(content):
+    s = _at(content, "modeling", LABELS)
+    s.say("I'd use a two tower architecture with an embedding layer for users and items.", 20)
+    s.say(
+        "Each tower has three hidden layers, and we monitor click through rate on a dashboard.", 20
+    )
+    s.say("On top we add an attention layer over the last items before the final layers.", 20)
+    assert "full_lifecycle" not in _probed(s)
+
+
+def test_warmup_mentions_do_not_trigger_probes(content):
+    """The strong warm-up names a feature store and real-time serving; the design has not."""
+    s = scenario(content, warmup=STRONG_WARMUP)
+    move = s.say(FILLER, 20)
+    assert move.kind != MoveKind.PROBE and _probed(s) == []
+
+
+def test_each_probe_fires_at_most_once_in_a_whole_interview(content):
+    s = scenario(content, problem_id="recommendation", seconds=60)
+    play(s, GOOD_RECOMMENDATION + GOOD_RECOMMENDATION)
+    fired = _probed(s)
+    assert fired and len(fired) == len(set(fired))
+    assert set(fired) <= {p.id for p in content.probes}
+
+
+# --- pushback (seed, phase 1: "Push back if they jump straight to model architecture") -----------
+def test_pushback_when_the_model_comes_before_the_business(content):
+    s = scenario(content, problem_id="recommendation")
+    move = s.say("I would use a two tower neural network with attention layers.", 20)
+    assert move.kind == MoveKind.PUSHBACK
+    assert content.lines["pushback_question"] in move.text
+    assert [e.type for e in s.director.events].count("pushback") == 1
+
+
+def test_no_pushback_once_objective_and_data_are_stated(content):
+    s = scenario(content, problem_id="recommendation")
+    s.say(
+        "The business objective is revenue per session, and the data sources are clickstream logs "
+        "and purchase history.",
+        20,
+    )
+    move = s.say("Then I would use a two tower neural network with attention layers.", 20)
+    assert move.kind != MoveKind.PUSHBACK and s.events("pushback") == []
+
+
+def test_pushback_at_most_twice(content):
+    s = scenario(content, problem_id="recommendation")
+    kinds = [
+        s.say("A transformer with more attention layers and a bigger embedding layer.", 10).kind
+        for _ in range(4)
+    ]
+    assert kinds[:2] == [MoveKind.PUSHBACK, MoveKind.PUSHBACK]
+    assert MoveKind.PUSHBACK not in kinds[2:]
+    assert len(s.events("pushback")) == 2
+
+
+def test_no_pushback_outside_the_first_phase(content):
+    s = _at(content, "modeling", LABELS)
+    move = s.say("I would use a two tower neural network with attention layers.", 20)
+    assert move.kind != MoveKind.PUSHBACK and s.events("pushback") == []
