@@ -16,7 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("interview", help="run an interview (voice by default, --text to type)")
+    p = sub.add_parser("interview", help="run a spoken interview (--text to type instead)")
     p.add_argument("--text", action="store_true", help="type your answers instead of speaking")
     p.add_argument("--script", type=Path, help="replay candidate turns from a file (one per paragraph)")
     p.add_argument("--clock", choices=("real", "virtual"), default=None,
@@ -27,6 +27,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--focus", action="append", choices=RUBRIC_AREAS, help="rubric area to focus on")
     p.add_argument("--continue-last", action="store_true",
                    help="focus on the weakest areas of your last scorecard")
+    p.add_argument("--input-device", help="microphone: index or part of its name (see `devices`)")
+    p.add_argument("--output-device", help="speakers: index or part of its name (see `devices`)")
+    _voice_arguments(p)
+
+    r = sub.add_parser("replay", help="play a folder of recorded answers through the voice loop")
+    r.add_argument("folder", type=Path, help="WAV/FLAC answers, played in name order")
+    r.add_argument("--problem", help="a problem id from prompts/problems/")
+    r.add_argument("--difficulty", choices=DIFFICULTIES)
+    r.add_argument("--focus", action="append", choices=RUBRIC_AREAS)
+    r.add_argument("--gap", type=float, default=0.4, help="seconds between a reply and the next answer")
+    _voice_arguments(r)
+
+    sub.add_parser("devices", help="list audio input and output devices")
+
+    d = sub.add_parser("doctor", help="check the models, the LLM and the audio setup")
+    d.add_argument("--model", help="litellm model to check instead of the configured one")
+    d.add_argument("--config", type=Path)
 
     s = sub.add_parser("sessions", help="list saved sessions")
     s.add_argument("--json", action="store_true", help="print as JSON")
@@ -36,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("md", "json", "all"), default="md")
     e.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
     return parser
+
+
+def _voice_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--audio", choices=("speakers", "headset"), default=None,
+                   help="speakers (default): the mic is muted while the interviewer talks; "
+                        "headset: talk over the interviewer to interrupt it")
+    p.add_argument("--model", help="litellm model for the interviewer's words, e.g. local/smollm2")
+    p.add_argument("--config", type=Path, help="a config TOML (default: config.toml in the data dir)")
 
 
 def main(argv: list[str] | None = None) -> int:

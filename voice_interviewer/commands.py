@@ -7,6 +7,7 @@ import json
 import sys
 
 from voice_interviewer.clock import Clock, RealClock, VirtualClock
+from voice_interviewer.config import ConfigError
 from voice_interviewer.interview.content import ContentError, load_content
 from voice_interviewer.session import store
 from voice_interviewer.session.journal import JournalError
@@ -19,18 +20,40 @@ class UserError(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
-    handler = {"interview": interview, "sessions": sessions, "export": export}[args.command]
+    handlers = {"interview": interview, "sessions": sessions, "export": export,
+                "replay": _voice("replay"), "devices": _voice("devices"), "doctor": doctor}
     try:
-        return handler(args)
-    except (ContentError, JournalError, store.SessionNotFound) as e:
+        return handlers[args.command](args)
+    except (ContentError, JournalError, store.SessionNotFound, ConfigError) as e:
         raise UserError(str(e)) from e
+
+
+def _voice(name: str):  # type: ignore[no-untyped-def]
+    """A voice subcommand, imported only when used, with its failures made actionable."""
+    def handler(args: argparse.Namespace) -> int:
+        try:
+            from voice_interviewer import voice_commands
+        except ImportError as e:
+            raise UserError(
+                f"the voice features need the voice extras ({e.name} is missing): "
+                "run scripts/setup.sh, or pip install 'voice-interviewer[voice,llm]'"
+            ) from e
+        from voice_interviewer.audio.errors import AudioError
+        from voice_interviewer.stt.models import ModelNotAvailableError
+        from voice_interviewer.tts.synthesizer import VoiceNotAvailableError
+
+        try:
+            return getattr(voice_commands, name)(args)
+        except (AudioError, ModelNotAvailableError, VoiceNotAvailableError) as e:
+            raise UserError(str(e)) from e
+    return handler
 
 
 def interview(args: argparse.Namespace) -> int:
     from voice_interviewer.textmode import ScriptError, TextInterview, load_script
 
-    if not args.text:
-        raise UserError("the voice interview is not available yet; use --text to type your answers")
+    if not args.text and args.script is None:
+        return _voice("interview")(args)
     content = load_content()
     virtual = args.clock == "virtual" or (args.clock is None and args.script is not None)
 
@@ -106,3 +129,53 @@ def export(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def doctor(args: argparse.Namespace) -> int:
+    """What is configured and whether it works: the LLM, the models, the audio devices."""
+    from voice_interviewer.config import load_settings
+
+    settings = load_settings(args.config)
+    ok = True
+    try:
+        from voice_interviewer.llm.config import llm_config_from
+        from voice_interviewer.llm.doctor import diagnose, format_doctor
+    except ImportError as e:
+        print(f"LLM: the llm extra is not installed ({e.name}); the director's words are spoken.")
+    else:
+        try:
+            llm = llm_config_from(settings.get("llm"), model_flag=args.model)
+        except ValueError as e:
+            raise UserError(str(e)) from e
+        report = diagnose(llm)
+        print(format_doctor(report))
+        ok = ok and getattr(report, "ok", True)
+    try:
+        from voice_interviewer.stt.models import ModelNotAvailableError, bundled_whisper_path
+        from voice_interviewer.tts.synthesizer import VoiceNotAvailableError, bundled_voice_paths
+    except ImportError as e:
+        print(f"Voice: the voice extra is not installed ({e.name}); only --text works.")
+        return 0 if ok else 1
+    try:
+        print(f"Speech recognition model: {bundled_whisper_path()}")
+    except ModelNotAvailableError as e:
+        print(f"Speech recognition model: missing. {e}")
+        ok = False
+    try:
+        print(f"Voice: {bundled_voice_paths()[0]}")
+    except VoiceNotAvailableError as e:
+        print(f"Voice: missing. {e}")
+        ok = False
+    from voice_interviewer.audio.errors import AudioError
+
+    try:
+        from voice_interviewer.audio.devices import list_devices
+
+        found = list_devices()
+        inputs = [d for d in found if d.input_channels > 0]
+        outputs = [d for d in found if d.output_channels > 0]
+        print(f"Audio: {len(inputs)} input and {len(outputs)} output device(s)"
+              + ("" if inputs else "; no microphone: use `replay` or `--text`"))
+    except AudioError as e:
+        print(f"Audio: {e}")
+    return 0 if ok else 1

@@ -357,9 +357,11 @@ def test_resume_of_an_unknown_session_exits_2(script, capsys):
     assert "voice-interviewer:" in capsys.readouterr().err
 
 
-def test_voice_mode_without_text_exits_2_with_advice(capsys):
-    assert main(["interview"]) == 2
-    assert "--text" in capsys.readouterr().err
+def test_voice_mode_with_a_missing_microphone_exits_2_with_advice(capsys):
+    pytest.importorskip("sounddevice")
+    assert main(["interview", "--input-device", "no-such-microphone-xyz"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-microphone-xyz" in err and "--text" in err and "devices" in err
 
 
 def test_help_lists_the_subcommands(capsys):

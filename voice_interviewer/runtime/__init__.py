@@ -1,0 +1,1 @@
+"""The voice loop: stages wired with threads and bounded queues (DESIGN.md, "The data path")."""

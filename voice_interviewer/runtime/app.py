@@ -1,0 +1,107 @@
+"""Building the voice interview: models loaded and warmed in parallel, devices opened,
+the loop run, and every failure turned into a message that says what to do."""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voice_interviewer import config as cfg
+from voice_interviewer.clock import RealClock
+from voice_interviewer.interview.content import Content
+from voice_interviewer.session.live import InterviewSession
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Models:
+    """The three models of the loop, loaded and warmed, with what each cost at start-up."""
+
+    stt: Any
+    tts: Any
+    renderer: Any
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def load_models(settings: dict[str, Any], model_flag: str | None = None, prompts: Path | None = None) -> Models:
+    """Load and warm STT, TTS and the LLM renderer at the same time (DESIGN.md: warm start).
+
+    The heavy libraries release the GIL while loading and running, so three threads overlap
+    the three start-up costs instead of adding them.
+    """
+    from voice_interviewer.llm.config import llm_config_from
+    from voice_interviewer.llm.renderer import make_renderer
+    from voice_interviewer.stt.transcriber import Transcriber, TranscriberConfig
+    from voice_interviewer.tts.synthesizer import Synthesizer, SynthesizerConfig
+
+    stt_config = cfg.build(TranscriberConfig, settings.get("stt"), "stt")
+    tts_config = cfg.build(SynthesizerConfig, settings.get("tts"), "tts")
+    try:
+        llm_config = llm_config_from(settings.get("llm"), model_flag=model_flag)
+    except ValueError as e:
+        raise cfg.ConfigError(str(e)) from e
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, build: Any) -> Any:
+        t0 = time.perf_counter()
+        made = build()
+        seconds[name] = round(time.perf_counter() - t0, 3)
+        return made
+
+    def stt() -> Any:
+        model = Transcriber(stt_config)
+        model.warm_up()
+        return model
+
+    def tts() -> Any:
+        voice = Synthesizer(tts_config)
+        voice.warm_up()
+        return voice
+
+    def renderer() -> Any:
+        made = make_renderer(llm_config, prompts=prompts)
+        made.prewarm()  # loads a local model and evaluates the system prompt before the greeting
+        return made
+
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="load") as pool:
+        futures = {name: pool.submit(timed, name, fn) for name, fn in (("stt", stt), ("tts", tts), ("llm", renderer))}
+        made = {name: f.result() for name, f in futures.items()}
+    notes = [f"speech recognition: {made['stt'].model_path} on {made['stt'].device} ({made['stt'].device_reason})"]
+    notes.append(f"voice: {Path(str(made['tts'].voice_path)).name}")
+    notes.append(f"interviewer words: {llm_config.model or 'the director (no LLM configured)'}")
+    return Models(made["stt"], made["tts"], made["llm"], seconds, notes)
+
+
+def splitter_factory() -> Any:
+    from voice_interviewer.tts.clauses import ClauseSplitter
+
+    return ClauseSplitter()
+
+
+def session_clock(session: InterviewSession) -> RealClock:
+    """The clock the director already runs on, so audio and journal times agree."""
+    clock = session.director.clock
+    if not isinstance(clock, RealClock):
+        raise TypeError("a voice session needs the real clock")
+    return clock
+
+
+def recording_path(session: InterviewSession) -> Path:
+    """recording.wav, or recording-2.wav, ... after a resume (each starts at its own t0)."""
+    directory = session.directory
+    path = directory / "recording.wav"
+    n = 2
+    while path.exists():
+        path = directory / f"recording-{n}.wav"
+        n += 1
+    return path
+
+
+def describe(content: Content) -> str:
+    return f"{len(content.problems)} problems, {len(content.phases)} phases"

@@ -1,0 +1,85 @@
+"""The live terminal display of a spoken interview.
+
+Prints, as they happen: the phase and minutes left, the interviewer's words clause by clause
+as they are spoken, the candidate's words as each segment is transcribed, the hint level,
+and the seed's architecture diagram when a phase that uses it begins.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any, TextIO
+
+from voice_interviewer.messages import Move, MoveKind
+from voice_interviewer.session.live import InterviewSession
+
+
+class TerminalDisplay:
+    """Receives the loop's events (``on_event``) and writes them to a terminal or a log."""
+
+    def __init__(self, session: InterviewSession, out: TextIO | None = None, show_timings: bool = True) -> None:
+        self.session = session
+        self.out = out or sys.stdout
+        self.show_timings = show_timings
+        self._lock = threading.Lock()
+        self._phase = ""
+        self._speaking = False
+        self._timing: dict[str, Any] | None = None
+
+    def on_event(self, kind: str, data: dict[str, Any]) -> None:
+        with self._lock:
+            handler = getattr(self, f"_on_{kind}", None)
+            if handler is not None:
+                handler(data)
+                self.out.flush()
+
+    def _on_move(self, data: dict[str, Any]) -> None:
+        move: Move = data["move"]
+        director = self.session.director
+        if director.phase.id != self._phase or move.kind in (MoveKind.GREETING, MoveKind.PHASE_CHANGE):
+            self._phase = director.phase.id
+            minutes = director.minutes_left_in_phase()
+            self._line(f"\n== {director.phase.title}: {minutes:.0f} min left"
+                       f"{' | hint level ' + str(director.hint_level) if director.hint_level else ''} ==")
+            diagram = director.content.diagrams.get(director.phase.diagram)
+            if diagram and move.kind == MoveKind.PHASE_CHANGE:
+                self._line(diagram)
+        if move.kind == MoveKind.HINT:
+            self._line(f"[hint level {director.hint_level}]")
+        self.out.write("\nInterviewer: ")
+        self._speaking = True
+
+    def _on_speaking(self, data: dict[str, Any]) -> None:
+        self.out.write(data["text"] + " ")
+
+    def _on_listening(self, data: dict[str, Any]) -> None:
+        self._end_speech()
+        timing, self._timing = self._timing, None
+        if self.show_timings and timing and timing.get("voice_to_voice") is not None:
+            self._line(f"  (reply began {timing['voice_to_voice'] * 1000:.0f} ms after you stopped; "
+                       f"{timing.get('response_latency', 0) * 1000:.0f} ms after the endpoint)")
+        self._line("(listening... space: end my turn, h: hint, q: end)")
+
+    def _on_candidate_partial(self, data: dict[str, Any]) -> None:
+        self._end_speech()
+        self._line(f"You: {data['text']}")
+
+    def _on_barge_in(self, data: dict[str, Any]) -> None:
+        self._end_speech()
+        self._line("[interrupted]")
+
+    def _on_timing(self, data: dict[str, Any]) -> None:
+        self._timing = data  # shown once the reply has been spoken, not in the middle of it
+
+    def _on_error(self, data: dict[str, Any]) -> None:
+        self._end_speech()
+        self._line(f"! {data['message']}")
+
+    def _end_speech(self) -> None:
+        if self._speaking:
+            self.out.write("\n")
+            self._speaking = False
+
+    def _line(self, text: str) -> None:
+        self.out.write(text + "\n")

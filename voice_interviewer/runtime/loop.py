@@ -1,0 +1,425 @@
+"""The voice loop: microphone -> VAD -> STT -> director -> renderer -> TTS -> speakers.
+
+Four threads, each running one stage loop, joined by bounded queues (DESIGN.md):
+
+- listen: reads frames, runs the VAD/endpointer, gates the mic while the interviewer speaks
+  (speakers mode) or detects barge-in (headset mode);
+- stt: transcribes each segment as soon as a pause ends it, assembles the turn at the endpoint;
+- think: gives the turn to the director, renders the move, splits it into clauses;
+- speak: synthesizes clauses (the player thread plays them and accounts what was heard).
+
+Every reply has a generation; a barge-in bumps it and every stage drops stale work.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import numpy as np
+
+from voice_interviewer.audio.base import AudioSink, AudioSource
+from voice_interviewer.audio.config import EndpointerConfig, VadConfig
+from voice_interviewer.audio.detector import SpeechDetector
+from voice_interviewer.messages import (
+    CandidateTurn,
+    Move,
+    ReplyText,
+    SpeechAudio,
+    SpeechSegment,
+    SpeechStarted,
+    Transcript,
+    TurnEnded,
+)
+from voice_interviewer.runtime.generation import Generation
+from voice_interviewer.runtime.player import Heard, Player
+from voice_interviewer.session.live import InterviewSession
+from voice_interviewer.session.recording import StereoRecorder
+
+log = logging.getLogger(__name__)
+
+BACKCHANNELS = frozenset({
+    "mm hm", "mhm", "mm", "hmm", "uh huh", "yeah", "yep", "yes", "right", "okay", "ok", "sure",
+    "got it", "i see", "cool", "nice", "great", "ah", "oh",
+})
+
+
+class Renderer(Protocol):
+    def render(self, move: Move) -> Iterator[ReplyText]: ...
+
+
+class Speech(Protocol):
+    def synthesize(self, text: str) -> Iterator[SpeechAudio]: ...
+
+
+class Splitter(Protocol):
+    def process(self, reply: ReplyText) -> Iterator[str]: ...
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    """How the loop takes turns."""
+
+    audio_mode: str = "speakers"
+    """``speakers``: the mic is muted while the interviewer speaks (plus ``echo_tail_ms``), so
+    it never hears itself. ``headset``: the mic stays open and speaking over the interviewer
+    interrupts it (barge-in)."""
+
+    echo_tail_ms: float = 300.0
+    """Speakers mode: how long after the interviewer stops the mic stays muted (room echo)."""
+
+    vad: VadConfig = field(default_factory=VadConfig)
+    """The speech detector."""
+
+    endpointer: EndpointerConfig = field(default_factory=EndpointerConfig)
+    """Turn-taking timings."""
+
+    backchannel_max_words: int = 2
+    """Headset mode: an interruption of at most this many words, all backchannels ("mm-hm",
+    "right"), lets the interviewer carry on."""
+
+
+@dataclass
+class _TurnTiming:
+    """The per-turn timestamps of DESIGN.md's latency definitions (session clock, seconds)."""
+
+    turn: int = -1
+    t_speech_end: float | None = None
+    t_endpoint: float | None = None
+    stt_last_segment_s: float | None = None
+    t_move: float | None = None
+    t_first_text: float | None = None
+    t_first_clause: float | None = None
+    tts_first_chunk_s: float | None = None
+    t_first_audio: float | None = None
+    authored: bool | None = None
+
+
+class VoiceLoop:
+    """Runs one spoken interview over a source and a sink until it ends or the source does."""
+
+    def __init__(
+        self,
+        session: InterviewSession,
+        source: AudioSource,
+        sink: AudioSink,
+        stt: Any,
+        tts: Speech,
+        renderer: Renderer,
+        splitter_factory: Callable[[], Splitter],
+        clock: Callable[[], float],
+        config: LoopConfig | None = None,
+        recorder: StereoRecorder | None = None,
+        on_event: Callable[[str, dict[str, Any]], None] | None = None,
+        awaiting_answer: threading.Event | None = None,
+    ) -> None:
+        self.session = session
+        self.source = source
+        self.stt = stt
+        self.tts = tts
+        self.renderer = renderer
+        self.splitter_factory = splitter_factory
+        self.clock = clock
+        self.config = config or LoopConfig()
+        self.recorder = recorder
+        self.generation = Generation()
+        self.detector = SpeechDetector(self.config.vad, self.config.endpointer)
+        self.player = Player(sink, self.generation, clock, recorder, on_first_audio=self._first_audio)
+        self._emit = on_event or (lambda kind, data: None)
+        self._stt_q: queue.Queue[SpeechSegment | TurnEnded | None] = queue.Queue(maxsize=64)
+        self._notes_q: queue.Queue[tuple[str, float]] = queue.Queue(maxsize=64)
+        self._control_q: queue.Queue[str] = queue.Queue(maxsize=16)
+        self._turn_q: queue.Queue[tuple[CandidateTurn, float | None] | None] = queue.Queue(maxsize=8)
+        self._clause_q: queue.Queue[tuple[int, str, bool] | None] = queue.Queue(maxsize=32)
+        self._done = threading.Event()
+        self._timings: dict[int, _TurnTiming] = {}
+        self._moves: dict[int, Move] = {}
+        self._timing_lock = threading.Lock()
+        self._holding_for: int | None = None  # generation held by a barge-in onset
+        self._gate_open = True
+        self.awaiting_answer = awaiting_answer or threading.Event()
+        """Set while the interviewer has finished speaking and waits for the candidate."""
+        self.errors: list[BaseException] = []
+
+    # --- public --------------------------------------------------------------------------
+    def run(self, first: Move | None = None) -> None:
+        """Greet (or say ``first``, e.g. on resume) and run until the interview ends."""
+        threads = [
+            threading.Thread(target=self._guard(self.player.run), name="player", daemon=True),
+            threading.Thread(target=self._guard(self._speak_loop), name="speak", daemon=True),
+            threading.Thread(target=self._guard(self._stt_loop), name="stt", daemon=True),
+            threading.Thread(target=self._guard(self._think_loop), name="think", daemon=True),
+            threading.Thread(target=self._guard(self._listen_loop), name="listen", daemon=True),
+        ]
+        self.source.start()
+        self.player.sink.start()
+        for t in threads:
+            t.start()
+        move = first or self.session.open()
+        self._say(move, self.generation.current, _TurnTiming(turn=move.turn))
+        try:
+            while not self._done.wait(0.1):
+                if self.errors:
+                    break
+        finally:
+            self.stop()
+            for t in threads:
+                t.join(timeout=2.0)
+        if self.errors:
+            raise self.errors[0]
+
+    def stop(self) -> None:
+        self._done.set()
+        self.player.stop()
+        for q in (self._stt_q, self._turn_q, self._clause_q):
+            try:
+                q.put_nowait(None)
+            except queue.Full:
+                pass
+        self.source.stop()
+
+    def inject(self, text: str) -> None:
+        """A typed or keyed turn (h = "hint", q = "end the interview")."""
+        self._turn_q.put((CandidateTurn(text=text), None))
+
+    def end_turn_now(self) -> None:
+        """Push-to-talk: the candidate says the turn is over."""
+        self._control_q.put("end_turn")
+
+    # --- listen: frames -> segments and turn ends ----------------------------------------
+    def _listen_loop(self) -> None:
+        speakers = self.config.audio_mode == "speakers"
+        tail = self.config.echo_tail_ms / 1000.0
+        while not self._done.is_set():
+            self._drain_notes()
+            frame = self.source.read(timeout=0.1)
+            if frame is None:
+                if self.source.ended:
+                    self._source_ended()
+                    return
+                continue
+            if self.recorder is not None:
+                self.recorder.candidate(frame.pcm, frame.sample_rate, frame.t)
+            if speakers:
+                muted = self.player.speaking or frame.t < self.player.idle_since + tail
+                if muted:
+                    if self._gate_open:
+                        self.detector.reset()
+                        self._gate_open = False
+                    continue
+                self._gate_open = True
+            for event in self.detector.process(frame):
+                self._on_speech_event(event)
+
+    def _drain_notes(self) -> None:
+        while True:
+            try:
+                text, segment_end = self._notes_q.get_nowait()
+            except queue.Empty:
+                break
+            for event in self.detector.note_transcript(text, segment_end=segment_end):
+                self._on_speech_event(event)
+        while True:
+            try:
+                command = self._control_q.get_nowait()
+            except queue.Empty:
+                return
+            if command == "end_turn":
+                for event in self.detector.end_turn():
+                    self._on_speech_event(event)
+
+    def _on_speech_event(self, event: Any) -> None:
+        if isinstance(event, SpeechStarted):
+            self.awaiting_answer.clear()
+            if self.player.speaking and self.config.audio_mode == "headset":
+                self._holding_for = self.generation.current
+                self.player.hold()
+                self._emit("barge_in_onset", {"t": event.t_detected})
+            return
+        self._stt_q.put(event)
+
+    def _source_ended(self) -> None:
+        for event in self.detector.end_turn():
+            self._stt_q.put(event)
+        self._stt_q.put(None)
+
+    # --- stt: segments -> transcripts -> the turn ----------------------------------------
+    def _stt_loop(self) -> None:
+        parts: list[Transcript] = []
+        last_stt: float | None = None
+        while True:
+            item = self._stt_q.get()
+            if item is None:
+                self._turn_q.put(None)
+                return
+            if isinstance(item, SpeechSegment):
+                start = item.pcm_start if item.pcm_start is not None else item.t_start
+                transcript = self.stt.transcribe(item.pcm, start, sample_rate=item.sample_rate)
+                last_stt = transcript.stt_seconds
+                self._notes_q.put((transcript.text, item.t_end))
+                if transcript.text:
+                    parts.append(transcript)
+                    self._emit("candidate_partial", {"text": transcript.text})
+                self._resolve_hold(parts)
+                continue
+            text = " ".join(p.text for p in parts).strip()
+            words = tuple(w for p in parts for w in p.words)
+            parts = []
+            if not text:
+                self._resolve_hold([])
+                self.awaiting_answer.set()
+                continue
+            if self._holding_for is not None:
+                continue  # a backchannel the interviewer talked through
+            turn = CandidateTurn(text=text, t_speech_end=item.t_speech_end, t_endpoint=item.t_endpoint, words=words)
+            self._turn_q.put((turn, last_stt))
+
+    def _resolve_hold(self, parts: list[Transcript]) -> None:
+        """After a barge-in onset: a backchannel lets the reply go on; anything else stops it."""
+        if self._holding_for is None:
+            return
+        words = " ".join(p.text for p in parts).lower()
+        words = "".join(c if c.isalnum() or c == " " else " " for c in words).split()
+        if len(words) <= self.config.backchannel_max_words and (
+            not words or " ".join(words) in BACKCHANNELS or all(w in BACKCHANNELS for w in words)
+        ):
+            self._holding_for = None
+            self.player.release()
+            self._emit("backchannel", {"text": " ".join(words)})
+            return
+        held = self._holding_for
+        self._holding_for = None
+        if self.generation.is_current(held):
+            self.generation.bump()
+            heard = self.player.cancel()
+            self._record_heard(heard)
+            self._emit("barge_in", {"heard": heard.text if heard else ""})
+
+    # --- think: turn -> move -> clauses --------------------------------------------------
+    def _think_loop(self) -> None:
+        while True:
+            item = self._turn_q.get()
+            if self._done.is_set():
+                return
+            if item is None:
+                # The source has ended (a replay ran out of answers): finish the last reply.
+                while not self.player.reply_done(self.generation.current) and not self._done.is_set():
+                    time.sleep(0.02)
+                self._done.set()
+                return
+            turn, stt_s = item
+            if self.session.finished:
+                continue
+            self.awaiting_answer.clear()
+            if self.player.speaking:  # a typed command while the interviewer talks
+                self.generation.bump()
+                self._record_heard(self.player.cancel())
+            generation = self.generation.bump()
+            self._emit("candidate_turn", {"text": turn.text})
+            move = self.session.respond(turn)
+            timing = _TurnTiming(turn=move.turn, t_speech_end=turn.t_speech_end,
+                                 t_endpoint=turn.t_endpoint, stt_last_segment_s=stt_s, t_move=self.clock())
+            self._say(move, generation, timing)
+
+    def _say(self, move: Move, generation: int, timing: _TurnTiming) -> None:
+        with self._timing_lock:
+            self._timings[generation] = timing
+            self._moves[generation] = move
+        self._emit("move", {"move": move})
+        if self.stt is not None and self.session.director.problem is not None:
+            self.stt.set_vocabulary(", ".join(self.session.director.problem.vocabulary))
+        splitter = self.splitter_factory()
+        authored = True
+        for reply in self.renderer.render(move):
+            if not self.generation.is_current(generation):
+                return
+            authored = authored and reply.authored
+            if timing.t_first_text is None and reply.text:
+                timing.t_first_text = self.clock()
+            for clause in splitter.process(reply):
+                if timing.t_first_clause is None:
+                    timing.t_first_clause = self.clock()
+                self._clause_q.put((generation, clause, False))
+        timing.authored = authored
+        self._clause_q.put((generation, "", True))
+
+    # --- speak: clauses -> audio ---------------------------------------------------------
+    def _speak_loop(self) -> None:
+        while True:
+            item = self._clause_q.get()
+            if item is None:
+                return
+            generation, clause, last = item
+            if not self.generation.is_current(generation):
+                continue
+            timing = self._timings.get(generation)
+            if clause:
+                self._emit("speaking", {"text": clause})
+                t0 = time.perf_counter()
+                for audio in self.tts.synthesize(clause):
+                    if not self.generation.is_current(generation):
+                        break
+                    if timing is not None and timing.tts_first_chunk_s is None:
+                        timing.tts_first_chunk_s = time.perf_counter() - t0
+                    self.player.queue.put(replace(audio, generation=generation, is_last=False))
+            if last:
+                self.player.queue.put(SpeechAudio(_EMPTY, 16_000, "", is_last=True, generation=generation))
+                threading.Thread(target=self._guard(lambda g=generation: self._after_reply(g)),
+                                 name="reply-end", daemon=True).start()
+
+    def _after_reply(self, generation: int) -> None:
+        """Wait for the reply to finish playing; journal what was heard; end or listen."""
+        while not self._done.is_set() and not self.player.reply_done(generation):
+            time.sleep(0.02)
+        if not self.generation.is_current(generation):
+            return
+        heard = self.player.finished_reply()
+        self._record_heard(heard)
+        move = self._moves.get(generation)
+        if move is not None and move.ends_interview:
+            self._done.set()
+            return
+        self.awaiting_answer.set()
+        self._emit("listening", {})
+
+    # --- journal -------------------------------------------------------------------------
+    def _first_audio(self, generation: int, t: float) -> None:
+        with self._timing_lock:
+            timing = self._timings.get(generation)
+        if timing is None:
+            return
+        timing.t_first_audio = t
+        fields = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in timing.__dict__.items()}
+        if timing.t_endpoint is not None:
+            fields["response_latency"] = round(t - timing.t_endpoint, 4)
+        if timing.t_speech_end is not None:
+            fields["voice_to_voice"] = round(t - timing.t_speech_end, 4)
+        self.session.record("timing", **fields)
+        self._emit("timing", fields)
+
+    def _record_heard(self, heard: Heard | None) -> None:
+        if heard is None:
+            return
+        move = self._moves.get(heard.generation)
+        self.session.record("said", turn=move.turn if move else None, text=heard.text,
+                            full_text=heard.full_text, interrupted=heard.interrupted)
+        self._emit("said", {"text": heard.text, "interrupted": heard.interrupted})
+
+    def _guard(self, target: Callable[[], None]) -> Callable[[], None]:
+        """Run a thread body; a failure stops the loop and is re-raised by ``run``."""
+        def body() -> None:
+            try:
+                target()
+            except BaseException as e:  # noqa: BLE001 - re-raised in run(), not swallowed
+                log.exception("voice loop thread failed")
+                self.errors.append(e)
+                self._done.set()
+        return body
+
+
+_EMPTY = np.zeros(0, dtype=np.int16)

@@ -1,0 +1,159 @@
+"""The spoken subcommands: `interview` with a microphone, `replay`, `devices`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from voice_interviewer import config as cfg
+from voice_interviewer.clock import Clock, RealClock
+from voice_interviewer.interview.content import load_content
+from voice_interviewer.messages import Move
+from voice_interviewer.session.live import InterviewSession, SessionOptions
+
+
+class VoiceUnavailable(RuntimeError):
+    """The voice extras or the audio devices are missing; the message says what to do."""
+
+
+def open_session(args: argparse.Namespace, mode: str) -> tuple[InterviewSession, Move | None]:
+    """A new session (greeting comes from the loop) or a resumed one (with its first move)."""
+    content = load_content()
+
+    def clock_at(offset: float) -> Clock:
+        return RealClock(offset)
+
+    if getattr(args, "resume", None):
+        return InterviewSession.resume(args.resume, content, clock_at)
+    options = SessionOptions(
+        mode=mode,
+        problem_id=args.problem,
+        difficulty=args.difficulty,
+        focus_areas=tuple(args.focus or ()),
+        continue_from="last" if getattr(args, "continue_last", False) else None,
+    )
+    return InterviewSession.start(content, clock_at(0.0), options), None
+
+
+def loop_config(settings: dict[str, Any], audio_mode: str | None) -> Any:
+    from voice_interviewer.runtime.loop import LoopConfig
+
+    return cfg.build(LoopConfig, settings.get("audio"), "audio", audio_mode=audio_mode)
+
+
+def run_loop(session: InterviewSession, first: Move | None, source: Any, sink: Any, models: Any,
+             loop_cfg: Any, awaiting: threading.Event | None = None, keys: bool = True) -> Any:
+    """Run the voice loop with a recording and the terminal display; returns the loop."""
+    from voice_interviewer.audio.errors import AudioDeviceLost
+    from voice_interviewer.runtime.app import recording_path, session_clock, splitter_factory
+    from voice_interviewer.runtime.display import TerminalDisplay
+    from voice_interviewer.runtime.keys import KeyReader
+    from voice_interviewer.runtime.loop import VoiceLoop
+    from voice_interviewer.session.recording import StereoRecorder
+
+    clock = session_clock(session)
+    path = recording_path(session)
+    recorder = StereoRecorder(path, t0=clock.now())
+    session.record("recording", path=path.name, t0=round(clock.now(), 3), rate=16000,
+                   channels=["candidate", "interviewer"])
+    display = TerminalDisplay(session)
+    for note in models.notes:
+        print(f"  {note}")
+    loop = VoiceLoop(session, source, sink, models.stt, models.tts, models.renderer, splitter_factory,
+                     clock.now, loop_cfg, recorder, on_event=display.on_event, awaiting_answer=awaiting)
+    reader = None
+    if keys:
+        from voice_interviewer.runtime.keys import KeyReader
+
+        reader = KeyReader(lambda key: {" ": loop.end_turn_now, "h": lambda: loop.inject("hint"),
+                                        "q": lambda: loop.inject("end the interview")}.get(key, lambda: None)())
+        reader.start()
+    try:
+        loop.run(first)
+    except AudioDeviceLost as e:
+        print(f"\nThe audio device was lost: {e}\nThe session is saved; continue it with:\n"
+              f"  voice-interviewer interview --resume {session.session_id}", file=sys.stderr)
+        session.record("device_lost", message=str(e))
+    finally:
+        if reader is not None:
+            reader.stop()
+        recorder.close()
+        _finish(session, models)
+    return loop
+
+
+def _finish(session: InterviewSession, models: Any) -> None:
+    from voice_interviewer.textmode import format_scorecard
+
+    director = session.director
+    if director.finished and director.scorecard is not None:
+        print("\n" + format_scorecard(director.scorecard))
+        print(f"\nSaved as {session.session_id}. Export it with: voice-interviewer export {session.session_id}")
+    else:
+        print(f"\nSession {session.session_id} saved. Continue it with: "
+              f"voice-interviewer interview --resume {session.session_id}")
+    session.close()
+
+
+def interview(args: argparse.Namespace) -> int:
+    """A spoken interview through the microphone and speakers."""
+    from voice_interviewer.audio.config import DeviceConfig
+    from voice_interviewer.audio.sounddevice_io import SoundDeviceSink, SoundDeviceSource
+    from voice_interviewer.runtime.app import load_models
+
+    settings = cfg.load_settings(args.config)
+    devices = settings.get("devices", {})
+    in_cfg = cfg.build(DeviceConfig, devices.get("input"), "devices.input", device=args.input_device)
+    out_cfg = cfg.build(DeviceConfig, devices.get("output"), "devices.output", device=args.output_device)
+    loop_cfg = loop_config(settings, args.audio)
+    # Fail fast, before minutes of model loading, when there is no microphone or speaker.
+    from voice_interviewer.audio.devices import find_device
+
+    mic = find_device(in_cfg.device, "input")
+    speaker = find_device(out_cfg.device, "output")
+    print(f"Microphone: {mic.name}; speakers: {speaker.name}. Loading the models...")
+    t0 = time.perf_counter()
+    models = load_models(settings, model_flag=args.model)
+    session, first = open_session(args, mode="voice")
+    source = SoundDeviceSource(in_cfg, clock=session.director.clock.now)
+    sink = SoundDeviceSink(out_cfg)
+    print(f"Ready in {time.perf_counter() - t0:.1f} s. Session {session.session_id}.")
+    run_loop(session, first, source, sink, models, loop_cfg)
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+    """Play recorded answers through the same loop, in real time; save the interviewer's audio."""
+    from voice_interviewer.audio.memory import MemorySink
+    from voice_interviewer.runtime.app import load_models
+    from voice_interviewer.runtime.replay import ReplaySource, answer_files, load_answer
+
+    import soundfile
+
+    files = answer_files(args.folder)
+    answers = [load_answer(p) for p in files]
+    settings = cfg.load_settings(args.config)
+    loop_cfg = loop_config(settings, args.audio)
+    print(f"Replaying {len(files)} answers from {args.folder}; loading the models...")
+    models = load_models(settings, model_flag=args.model)
+    session, first = open_session(args, mode="replay")
+    clock = session.director.clock
+    awaiting = threading.Event()
+    source = ReplaySource(answers, awaiting, clock.now, gap_s=args.gap)
+    sink = MemorySink(realtime=True)
+    run_loop(session, first, source, sink, models, loop_cfg, awaiting=awaiting, keys=False)
+    out = session.directory / "interviewer.wav"
+    soundfile.write(str(out), sink.heard_audio(16000), 16000, subtype="PCM_16")
+    print(f"Interviewer audio: {out}")
+    return 0
+
+
+def devices(args: argparse.Namespace) -> int:
+    from voice_interviewer.audio.devices import format_devices, list_devices
+
+    print(format_devices(list_devices()))
+    return 0
