@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
-APT_PACKAGES="libportaudio2 libsndfile1 pulseaudio pulseaudio-utils"
+# chromium renders the HTML report in its test (headless).
+APT_PACKAGES="libportaudio2 libsndfile1 pulseaudio pulseaudio-utils chromium"
 
 missing=()
 for pkg in $APT_PACKAGES; do
