@@ -76,12 +76,34 @@ def interview(args: argparse.Namespace) -> int:
         )
         session = InterviewSession.start(content, clock_at(0.0), options)
         first = session.open()
-    runner = TextInterview(session)
+    runner = TextInterview(session, renderer=_text_renderer(args))
     if script is not None:
         runner.run_script(script, first)
     else:
         runner.run_interactive(first, read=lambda: input("\nYou: "))
     return 0
+
+
+def _text_renderer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The LLM renderer when a model is configured (flag, env or config file), else None:
+    text mode then imports no LLM library at all."""
+    import os
+
+    from voice_interviewer.config import load_settings
+
+    settings = load_settings(getattr(args, "config", None))
+    configured = args.model or os.environ.get("VOICE_INTERVIEWER_MODEL") or settings.get("llm", {}).get("model")
+    if not configured:
+        return None
+    from voice_interviewer.llm.config import llm_config_from
+    from voice_interviewer.llm.renderer import make_renderer
+
+    try:
+        renderer = make_renderer(llm_config_from(settings.get("llm"), model_flag=args.model))
+    except ValueError as e:
+        raise UserError(str(e)) from e
+    renderer.prewarm()
+    return renderer
 
 
 def sessions(args: argparse.Namespace) -> int:

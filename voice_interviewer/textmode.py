@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from voice_interviewer.clock import VirtualClock
 from voice_interviewer.interview.scorecard_types import Scorecard
@@ -76,12 +76,21 @@ class TextInterview:
     """Drives a session from typed or scripted turns and prints the conversation."""
 
     def __init__(self, session: InterviewSession, out: TextIO | None = None,
-                 say: Callable[[Move], str] | None = None) -> None:
+                 renderer: Any = None) -> None:
         self.session = session
         # Looked up now, not at import, so redirection and test capture see the transcript.
         self.out = out or sys.stdout
         # The renderer decides the words; without one the director's authored words are said.
-        self._say = say or (lambda move: move.text)
+        self.renderer = renderer
+        self._candidate = ""
+
+    def _say(self, move: Move) -> str:
+        if self.renderer is None:
+            return move.text
+        words = "".join(r.text for r in self.renderer.render(move, self._candidate)).strip()
+        if words and words != move.text:
+            self.session.record("said", turn=move.turn, text=words, full_text=words, interrupted=False)
+        return words or move.text
 
     def show(self, move: Move) -> None:
         director = self.session.director
@@ -102,12 +111,14 @@ class TextInterview:
             if isinstance(clock, VirtualClock):
                 clock.advance(turn.seconds)
             self.out.write(f"\nCandidate: {turn.text}\n")
+            self._candidate = turn.text
             self.show(self.session.respond(turn.text))
         self._finish()
 
     def run_interactive(self, first: Move, read: Callable[[], str] = input) -> None:
         self.show(first)
         for text in _typed_turns(read):
+            self._candidate = text
             self.show(self.session.respond(text))
             if self.session.finished:
                 break
@@ -115,6 +126,10 @@ class TextInterview:
 
     def _finish(self) -> None:
         session = self.session
+        if session.finished and session.director.scorecard is not None and self.renderer is not None:
+            from voice_interviewer.llm.scorecard_prose import scorecard_prose_for
+
+            session.set_scorecard(scorecard_prose_for(self.renderer, session.director.scorecard))
         if session.finished and session.director.scorecard is not None:
             self.out.write("\n" + format_scorecard(session.director.scorecard) + "\n")
             self.out.write(f"\nSaved as {session.session_id}. "

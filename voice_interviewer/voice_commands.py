@@ -91,6 +91,9 @@ def _finish(session: InterviewSession, models: Any) -> None:
 
     director = session.director
     if director.finished and director.scorecard is not None:
+        from voice_interviewer.llm.scorecard_prose import scorecard_prose_for
+
+        session.set_scorecard(scorecard_prose_for(models.renderer, director.scorecard))
         print("\n" + format_scorecard(director.scorecard))
         print(f"\nSaved as {session.session_id}. Export it with: voice-interviewer export {session.session_id}")
     else:

@@ -178,4 +178,14 @@ def write_scorecard_prose(
     return card
 
 
-__all__ = ["ProseRejected", "apply_prose", "prose_messages", "write_scorecard_prose"]
+def scorecard_prose_for(renderer: object, card: Scorecard) -> Scorecard:
+    """The LLM's prose when the interview's renderer has an LLM; the director's otherwise."""
+    client = getattr(renderer, "client", None)
+    if not isinstance(client, LLMClient):
+        return card
+    return write_scorecard_prose(card, client)
+
+
+__all__ = [
+    "ProseRejected", "apply_prose", "prose_messages", "scorecard_prose_for", "write_scorecard_prose",
+]

@@ -50,7 +50,11 @@ BACKCHANNELS = frozenset({
 
 
 class Renderer(Protocol):
-    def render(self, move: Move) -> Iterator[ReplyText]: ...
+    def render(self, move: Move, candidate_text: str = "") -> Iterator[ReplyText]: ...
+
+    def heard(self, text: str) -> None: ...
+
+    def refresh_cache(self) -> object: ...
 
 
 class Speech(Protocol):
@@ -324,9 +328,11 @@ class VoiceLoop:
             move = self.session.respond(turn)
             timing = _TurnTiming(turn=move.turn, t_speech_end=turn.t_speech_end,
                                  t_endpoint=turn.t_endpoint, stt_last_segment_s=stt_s, t_move=self.clock())
-            self._say(move, generation, timing)
+            self._say(move, generation, timing, turn.text)
+            # While the candidate talks, a local LLM evaluates the new turns into its KV cache.
+            self.renderer.refresh_cache()
 
-    def _say(self, move: Move, generation: int, timing: _TurnTiming) -> None:
+    def _say(self, move: Move, generation: int, timing: _TurnTiming, candidate_text: str = "") -> None:
         with self._timing_lock:
             self._timings[generation] = timing
             self._moves[generation] = move
@@ -335,7 +341,7 @@ class VoiceLoop:
             self.stt.set_vocabulary(", ".join(self.session.director.problem.vocabulary))
         splitter = self.splitter_factory()
         authored = True
-        for reply in self.renderer.render(move):
+        for reply in self.renderer.render(move, candidate_text):
             if not self.generation.is_current(generation):
                 return
             authored = authored and reply.authored
@@ -405,6 +411,8 @@ class VoiceLoop:
     def _record_heard(self, heard: Heard | None) -> None:
         if heard is None:
             return
+        if heard.interrupted:
+            self.renderer.heard(heard.text)  # the LLM's history holds what was actually said
         move = self._moves.get(heard.generation)
         self.session.record("said", turn=move.turn if move else None, text=heard.text,
                             full_text=heard.full_text, interrupted=heard.interrupted)
