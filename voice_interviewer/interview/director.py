@@ -6,6 +6,7 @@ pushback, commands, coverage); a renderer only decides how the Move's words are 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -114,6 +115,16 @@ class Director(CommandMoves):
     @property
     def last_question(self) -> str:
         return self._last_question
+
+    def fork(self) -> Director:
+        """An independent copy for a speculative turn: respond on it, then keep it or drop it.
+
+        The content, the clock and the command parser are shared (immutable or external);
+        everything the interview state holds is copied.
+        """
+        memo = {id(self.content): self.content, id(self.phases.clock): self.phases.clock,
+                id(self._commands): self._commands}
+        return copy.deepcopy(self, memo)
 
     # --- the two entry points ------------------------------------------------------------
     def open(self) -> Move:

@@ -130,15 +130,22 @@ class InterviewSession:
         self._sync()
         return move
 
+    def speculate(self, text: str) -> Speculation:
+        """The move the director would make if the turn ended now with ``text``; nothing is
+        changed or journaled until ``commit``."""
+        director = self.director.fork()
+        return Speculation(director, director.respond(text), text)
+
+    def commit(self, speculation: Speculation, turn: CandidateTurn) -> Move:
+        """Make a speculative turn real: the director becomes its fork, and it is journaled."""
+        self.director = speculation.director
+        self._sync(candidate_extra=_candidate_extra(turn))
+        return speculation.move
+
     def respond(self, turn: CandidateTurn | str) -> Move:
         text = turn if isinstance(turn, str) else turn.text
         move = self.director.respond(text)
-        extra: dict[str, Any] = {}
-        if isinstance(turn, CandidateTurn):
-            extra = {k: v for k, v in (("t_speech_end", turn.t_speech_end), ("t_endpoint", turn.t_endpoint)) if v is not None}
-            if turn.words:
-                extra["words"] = [[w.text, round(w.start, 3), round(w.end, 3)] for w in turn.words]
-        self._sync(candidate_extra=extra)
+        self._sync(candidate_extra=_candidate_extra(turn))
         return move
 
     def record(self, event_type: str, **fields: Any) -> None:
@@ -184,6 +191,27 @@ class InterviewSession:
             self.journal.append({"type": "end", "t": round(director.clock.now(), 3)})
             self._scorecard_written = True
         self.journal.sync()
+
+
+@dataclasses.dataclass(frozen=True)
+class Speculation:
+    """A turn answered ahead of the endpoint on a fork of the director."""
+
+    director: Director
+    move: Move
+    text: str
+
+
+def _candidate_extra(turn: CandidateTurn | str) -> dict[str, Any]:
+    """What a voice turn adds to its journal line: endpoint times and word timestamps."""
+    if isinstance(turn, str):
+        return {}
+    extra: dict[str, Any] = {
+        k: v for k, v in (("t_speech_end", turn.t_speech_end), ("t_endpoint", turn.t_endpoint)) if v is not None
+    }
+    if turn.words:
+        extra["words"] = [[w.text, round(w.start, 3), round(w.end, 3)] for w in turn.words]
+    return extra
 
 
 def _director(content: Content, clock: Clock, options: SessionOptions, exclude: str | None) -> Director:

@@ -1,0 +1,27 @@
+"""Latency benchmark (issue 5): python scripts/bench_latency.py [--turns N] [--model local/smollm2] [--json out.json]
+
+Same as `voice-interviewer bench`; see voice_interviewer/bench.py for what it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+from voice_interviewer.bench import format_report, run  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--turns", type=int, default=None, help="only the first N answers")
+    parser.add_argument("--model", default=None, help="litellm model (default: the director's words)")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    args = parser.parse_args()
+    print(format_report(run(args.turns, args.model, args.json)))
+
+
+if __name__ == "__main__":
+    main()

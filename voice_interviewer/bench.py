@@ -1,0 +1,224 @@
+"""The latency benchmark: real turns through the full voice loop, against a naive pipeline.
+
+Run it as `voice-interviewer bench` or `python scripts/bench_latency.py`. It replays answers
+(the real speech in tests/data/real-speech, then interview answers of 2 to 40 s with thinking
+pauses synthesized by Piper) through the same loop a live interview uses, in real time, and
+reads each turn's timestamps from the session journal (DESIGN.md, "Latency"). Then it times a
+naive pipeline on the same answers: wait 600 ms of silence, transcribe the whole utterance,
+render the whole reply, synthesize all of it, then play.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_SPEECH = REPO / "tests" / "data" / "real-speech"
+NAIVE_SILENCE_S = 0.6  # the naive pipeline's end-of-turn wait (DESIGN.md)
+
+
+@dataclass(frozen=True)
+class BenchInput:
+    name: str
+    audio: np.ndarray  # 16 kHz mono int16
+
+
+def bench_inputs(cache: Path, turns: int | None) -> list[BenchInput]:
+    """Real speech first (each clip is a turn), then the synthesized interview answers."""
+    from voice_interviewer.answers import BENCH, synthesize_answers
+    from voice_interviewer.runtime.replay import load_answer
+
+    manifest = json.loads((REAL_SPEECH / "manifest.json").read_text())
+    inputs = [BenchInput(c["file"], load_answer(REAL_SPEECH / c["file"])) for c in manifest["clips"]]
+    answers = cache / "bench-answers"
+    paths = sorted(answers.glob("*.wav")) if answers.is_dir() else []
+    if len(paths) != len(BENCH):
+        paths = synthesize_answers(BENCH, answers)
+    inputs += [BenchInput(p.name, load_answer(p)) for p in paths]
+    return inputs[:turns] if turns else inputs
+
+
+def stats(values: list[float]) -> dict[str, Any]:
+    if not values:
+        return {"n": 0, "p50": None, "p95": None}
+    arr = np.asarray(values)
+    return {"n": len(values), "p50": round(float(np.percentile(arr, 50)), 4),
+            "p95": round(float(np.percentile(arr, 95)), 4), "max": round(float(arr.max()), 4)}
+
+
+def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[str, Any]:
+    """The real loop on the inputs; returns per-turn timings read back from the journal."""
+    import os
+
+    os.environ["VOICE_INTERVIEWER_HOME"] = str(home)
+    from voice_interviewer.audio.memory import MemorySink
+    from voice_interviewer.clock import RealClock
+    from voice_interviewer.interview.content import load_content
+    from voice_interviewer.runtime.app import load_models, recording_path, splitter_factory
+    from voice_interviewer.runtime.loop import LoopConfig, VoiceLoop
+    from voice_interviewer.runtime.replay import ReplaySource
+    from voice_interviewer.session.journal import read_journal
+    from voice_interviewer.session.live import InterviewSession, SessionOptions
+    from voice_interviewer.session.recording import StereoRecorder
+
+    t_start = time.perf_counter()
+    models = load_models({}, model_flag=model)
+    load_s = time.perf_counter() - t_start
+    clock = RealClock()
+    session = InterviewSession.start(load_content(), clock, SessionOptions(mode="bench", problem_id="recommendation"))
+    awaiting = threading.Event()
+    recorder = StereoRecorder(recording_path(session), t0=clock.now())
+    loop = VoiceLoop(session, ReplaySource([i.audio for i in inputs], awaiting, clock.now),
+                     MemorySink(realtime=True), models.stt, models.tts, models.renderer, splitter_factory,
+                     clock.now, LoopConfig(), recorder, awaiting_answer=awaiting)
+    try:
+        loop.run()
+    finally:
+        recorder.close()
+        session.close()
+    events = list(read_journal(session.journal.path))
+    timings = [e for e in events if e["type"] == "timing"]
+    greeting = next(e for e in timings if e["turn"] == 0)
+    return {
+        "load_s": round(load_s, 3),
+        "startup_to_greeting_s": round(load_s + greeting["t_first_audio"], 3),
+        "turns": [e for e in timings if e.get("t_endpoint") is not None],
+        "model_seconds": models.seconds,
+        "session": session.session_id,
+        "models": models,
+    }
+
+
+def run_naive(inputs: list[BenchInput], models: Any) -> list[dict[str, float]]:
+    """The naive pipeline on the same answers: every stage waits for the previous one."""
+    from voice_interviewer.audio.detector import SpeechDetector
+    from voice_interviewer.audio.memory import MemorySource
+    from voice_interviewer.clock import VirtualClock
+    from voice_interviewer.interview.content import load_content
+    from voice_interviewer.interview.director import Director
+    from voice_interviewer.messages import TurnEnded
+
+    clock = VirtualClock()
+    director = Director(load_content(), clock, problem_id="recommendation")
+    director.open()
+    results = []
+    for item in inputs:
+        detector = SpeechDetector()
+        source = MemorySource(item.audio)
+        source.start()
+        speech_end = None
+        while (frame := source.read()) is not None:
+            for event in detector.process(frame):
+                if isinstance(event, TurnEnded):
+                    speech_end = event.t_speech_end
+        for event in detector.end_turn():
+            if isinstance(event, TurnEnded):
+                speech_end = event.t_speech_end
+        if speech_end is None:
+            continue
+        t0 = time.perf_counter()
+        text = models.stt.transcribe(item.audio[: int(speech_end * 16000) + 1600], 0.0).text
+        t1 = time.perf_counter()
+        clock.advance(30)
+        move = director.respond(text or "okay")
+        reply = "".join(r.text for r in models.renderer.render(move, text))
+        t2 = time.perf_counter()
+        audio = [a for a in models.tts.synthesize(reply)]
+        t3 = time.perf_counter()
+        results.append({"stt_s": t1 - t0, "reply_s": t2 - t1, "tts_s": t3 - t2, "audio_chunks": len(audio),
+                        "response_latency": t3 - t0, "voice_to_voice": NAIVE_SILENCE_S + (t3 - t0)})
+    return results
+
+
+def run(turns: int | None = None, model: str | None = None, out: Path | None = None,
+        cache: Path | None = None) -> dict[str, Any]:
+    cache = cache or Path(tempfile.gettempdir()) / "voice-interviewer-bench"
+    cache.mkdir(parents=True, exist_ok=True)
+    inputs = bench_inputs(cache, turns)
+    durations = [len(i.audio) / 16000 for i in inputs]
+    with tempfile.TemporaryDirectory(prefix="vi-bench-") as home:
+        loop = run_loop(inputs, model, Path(home))
+        naive = run_naive(inputs, loop.pop("models"))
+    ours = loop["turns"]
+
+    def col(rows: list[dict[str, Any]], key: str) -> list[float]:
+        return [r[key] for r in rows if r.get(key) is not None]
+
+    stage = {
+        "stt_last_segment_s": stats(col(ours, "stt_last_segment_s")),
+        "director_s": stats([r["t_move"] - r["t_endpoint"] - (r.get("stt_last_segment_s") or 0)
+                             for r in ours if r.get("t_move") is not None]),
+        "first_text_s": stats([r["t_first_text"] - r["t_move"] for r in ours if r.get("t_first_text")]),
+        "first_clause_s": stats([r["t_first_clause"] - r["t_move"] for r in ours if r.get("t_first_clause")]),
+        "tts_first_chunk_s": stats(col(ours, "tts_first_chunk_s")),
+    }
+    v2v = col(ours, "voice_to_voice")
+    naive_v2v = col(naive, "voice_to_voice")
+    report = {
+        "model": model or "director (no LLM)",
+        "inputs": {"count": len(inputs), "seconds_min": round(min(durations), 2),
+                   "seconds_max": round(max(durations), 2)},
+        "turns_measured": len(ours),
+        "voice_to_voice_s": stats(v2v),
+        "response_latency_s": stats(col(ours, "response_latency")),
+        "stages": stage,
+        "startup_to_greeting_s": loop["startup_to_greeting_s"],
+        "model_load_s": loop["model_seconds"],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "naive": {"voice_to_voice_s": stats(naive_v2v), "response_latency_s": stats(col(naive, "response_latency")),
+                  "stt_s": stats(col(naive, "stt_s")), "reply_s": stats(col(naive, "reply_s")),
+                  "tts_s": stats(col(naive, "tts_s"))},
+        "first_audio_ratio_naive_over_ours": (
+            round(float(np.median(naive_v2v)) / float(np.median(v2v)), 2) if v2v and naive_v2v else None
+        ),
+        "machine": machine(),
+        "per_turn": ours,
+    }
+    if out is not None:
+        out.write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+def machine() -> dict[str, Any]:
+    import os
+    import platform
+
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version()}
+
+
+def format_report(r: dict[str, Any]) -> str:
+    def ms(s: dict[str, Any]) -> str:
+        if not s.get("n"):
+            return "n/a"
+        return f"p50 {s['p50'] * 1000:6.0f} ms   p95 {s['p95'] * 1000:6.0f} ms   (n={s['n']})"
+
+    lines = [
+        f"Latency benchmark: {r['model']}, {r['turns_measured']} turns "
+        f"({r['inputs']['seconds_min']}-{r['inputs']['seconds_max']} s answers)",
+        f"machine: {r['machine']['cpu']} x{r['machine']['cores']}, load {r['machine']['load_average'][0]:.2f}",
+        f"  voice-to-voice     {ms(r['voice_to_voice_s'])}",
+        f"  response latency   {ms(r['response_latency_s'])}",
+    ]
+    for name, s in r["stages"].items():
+        lines.append(f"    {name:<18} {ms(s)}")
+    lines += [
+        f"  naive voice-to-voice {ms(r['naive']['voice_to_voice_s'])}",
+        f"  first audio: naive / ours = {r['first_audio_ratio_naive_over_ours']}x",
+        f"  start-up to greeting {r['startup_to_greeting_s']:.2f} s (model loads {r['model_load_s']})",
+        f"  peak RSS {r['peak_rss_mb']:.0f} MB",
+    ]
+    return "\n".join(lines)
