@@ -45,14 +45,49 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--model", help="litellm model to check instead of the configured one")
     d.add_argument("--config", type=Path)
 
-    s = sub.add_parser("sessions", help="list saved sessions")
+    s = sub.add_parser("sessions", help="list, show or delete saved sessions")
     s.add_argument("--json", action="store_true", help="print as JSON")
+    actions = s.add_subparsers(dest="sessions_command", metavar="ACTION")
+    sl = actions.add_parser("list", help="list saved sessions (the default)")
+    sl.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print as JSON")
+    ss = actions.add_parser("show", help="a session's summary: phases, ratings, speech figures")
+    ss.add_argument("session", help="a session id, an id prefix, or 'latest'")
+    ss.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                    help="print the full JSON export")
+    sd = actions.add_parser("delete", help="delete a session and its recording")
+    sd.add_argument("session", help="a session id, an id prefix, or 'latest'")
+    sd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    e = sub.add_parser("export", help="export a session's transcript and scorecard")
+    e = sub.add_parser("export", help="export a session: transcript, subtitles, recording, report")
     e.add_argument("session", help="a session id, an id prefix, or 'latest'")
-    e.add_argument("--format", choices=("md", "json", "all"), default="md")
+    e.add_argument("--format", type=_export_formats, default=["md"], metavar="FORMAT",
+                   help="md, json, srt, vtt, html, audio or all; several as md,json "
+                        "(srt, vtt and html bring the recording along)")
     e.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
+    e.add_argument("--audio-format", choices=("flac", "wav"), default="flac",
+                   help="the exported recording: stereo, you left, the interviewer right")
+
+    g = sub.add_parser("progress", help="compare ratings and speech figures across sessions")
+    g.add_argument("--html", type=Path, metavar="FILE", help="also write a page with plots")
+    g.add_argument("--json", action="store_true", help="print as JSON")
+    g.add_argument("--last", type=int, metavar="N", help="only the last N sessions")
     return parser
+
+
+EXPORT_FORMATS = ("md", "json", "srt", "vtt", "html", "audio")
+
+
+def _export_formats(value: str) -> list[str]:
+    """``all`` or a comma list of export formats."""
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if names == ["all"]:
+        return list(EXPORT_FORMATS)
+    bad = [n for n in names if n not in EXPORT_FORMATS]
+    if bad or not names:
+        shown = ", ".join(bad) if bad else repr(value)
+        raise argparse.ArgumentTypeError(
+            f"unknown format {shown}: choose from {', '.join(EXPORT_FORMATS)} or all")
+    return names
 
 
 def _voice_arguments(p: argparse.ArgumentParser) -> None:

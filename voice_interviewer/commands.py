@@ -20,12 +20,22 @@ class UserError(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
-    handlers = {"interview": interview, "sessions": sessions, "export": export,
+    handlers = {"interview": interview, "sessions": _report("sessions"),
+                "export": _report("export"), "progress": _report("progress"),
                 "replay": _voice("replay"), "devices": _voice("devices"), "doctor": doctor}
     try:
         return handlers[args.command](args)
     except (ContentError, JournalError, store.SessionNotFound, ConfigError) as e:
         raise UserError(str(e)) from e
+
+
+def _report(name: str):  # type: ignore[no-untyped-def]
+    """An after-the-interview subcommand (report_commands.py), imported when used."""
+    def handler(args: argparse.Namespace) -> int:
+        from voice_interviewer import report_commands
+
+        return int(getattr(report_commands, name)(args))
+    return handler
 
 
 def _voice(name: str):  # type: ignore[no-untyped-def]
@@ -137,19 +147,6 @@ def sessions(args: argparse.Namespace) -> int:
         print(f"{r['id']:<21} {r['date'][:19]:<20} {(r['problem'] or '-'):<28} {phase:<13} {ratings}")
     if not all(r["finished"] for r in rows):
         print("\n* unfinished: continue with `voice-interviewer interview --text --resume ID`")
-    return 0
-
-
-def export(args: argparse.Namespace) -> int:
-    from voice_interviewer.session.export import export as write_export
-
-    record = load_record(store.find_session_dir(args.session))
-    try:
-        written = write_export(record, load_content(), args.format, args.out)
-    except OSError as e:
-        raise UserError(f"cannot write to {args.out}: {e.strerror}") from e
-    for path in written:
-        print(path)
     return 0
 
 

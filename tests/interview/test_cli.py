@@ -313,7 +313,9 @@ def test_export_by_prefix_and_latest(script, tmp_path, capsys):
     sid = _only_session().name
     assert main(["export", sid[:15], "--format", "json", "--out", str(tmp_path / "a")]) == 0
     assert main(["export", "latest", "--format", "all", "--out", str(tmp_path / "b")]) == 0
-    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [f"{sid}.json", f"{sid}.md"]
+    # "all" is every format that applies: a typed session has no recording or subtitles.
+    names = sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert names == [f"{sid}.html", f"{sid}.json", f"{sid}.md"]
 
 
 def test_export_of_an_unknown_id_exits_2_with_a_clear_message(script, tmp_path, capsys):

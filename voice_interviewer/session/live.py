@@ -14,7 +14,7 @@ from voice_interviewer.interview.content import Content
 from voice_interviewer.interview.director import Director
 from voice_interviewer.interview.scorecard import weakest_areas
 from voice_interviewer.interview.scorecard_types import Scorecard
-from voice_interviewer.messages import CandidateTurn, Move, MoveKind
+from voice_interviewer.messages import CandidateTurn, Move
 from voice_interviewer.session import store
 from voice_interviewer.session.journal import SCHEMA_VERSION, Journal, JournalError, read_journal
 from voice_interviewer.session.record import load_record
@@ -57,21 +57,24 @@ class InterviewSession:
         if options.continue_from is not None and not options.focus_areas:
             last = last_scorecard(exclude=None)
             if last is not None:
-                options = dataclasses.replace(options, focus_areas=tuple(weakest_areas(last[1])),
-                                              continue_from=last[0])
+                options = dataclasses.replace(
+                    options, focus_areas=tuple(weakest_areas(last[1])), continue_from=last[0]
+                )
         if not options.recent_problems:
             options = dataclasses.replace(options, recent_problems=tuple(recent_problems()))
         session_id = store.new_session_id()
         path = store.create_session_dir(session_id) / store.JOURNAL
         journal = Journal(path)
-        journal.append({
-            "type": "session",
-            "schema": SCHEMA_VERSION,
-            "session_id": session_id,
-            "created": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
-            "version": __version__,
-            "options": dataclasses.asdict(options),
-        })
+        journal.append(
+            {
+                "type": "session",
+                "schema": SCHEMA_VERSION,
+                "session_id": session_id,
+                "created": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+                "version": __version__,
+                "options": dataclasses.asdict(options),
+            }
+        )
         return cls(_director(content, clock, options, exclude=session_id), journal, session_id)
 
     @classmethod
@@ -86,16 +89,20 @@ class InterviewSession:
         header = next((e for e in events if e["type"] == "session"), None)
         if header is None:
             raise JournalError(f"{directory} has no session header; it cannot be resumed")
-        options = SessionOptions(**{
-            **header["options"],
-            "focus_areas": tuple(header["options"].get("focus_areas", ())),
-            "recent_problems": tuple(header["options"].get("recent_problems", ())),
-        })
+        options = SessionOptions(
+            **{
+                **header["options"],
+                "focus_areas": tuple(header["options"].get("focus_areas", ())),
+                "recent_problems": tuple(header["options"].get("recent_problems", ())),
+            }
+        )
         replay_clock = VirtualClock()
         director = _director(content, replay_clock, options, exclude=directory.name)
         turns = [e for e in events if e["type"] == "turn"]
         if not turns:
-            raise JournalError(f"session {directory.name} has no turns yet; start a new one instead")
+            raise JournalError(
+                f"session {directory.name} has no turns yet; start a new one instead"
+            )
         director.open()
         move: Move | None = None
         for event in events:
@@ -164,28 +171,30 @@ class InterviewSession:
 
     def _sync(self, candidate_extra: dict[str, Any] | None = None) -> None:
         director = self.director
-        for turn in director.turns[self._written_turns:]:
+        for turn in director.turns[self._written_turns :]:
             line = {"type": "turn", **dataclasses.asdict(turn)}
             if turn.speaker == "candidate" and candidate_extra:
                 line.update(candidate_extra)
             self.journal.append(line)
         self._written_turns = len(director.turns)
-        for event in director.events[self._written_events:]:
+        for event in director.events[self._written_events :]:
             fields = dataclasses.asdict(event)
             # "type" names the journal line; the event's own type travels as "kind".
             fields["kind"] = fields.pop("type")
             self.journal.append({"type": "event", **fields})
         self._written_events = len(director.events)
-        self.journal.append({
-            "type": "state",
-            "phase": director.phase.id,
-            "elapsed": round(director.elapsed(), 3),
-            "problem": director.problem.id if director.problem else None,
-            "difficulty": director.difficulty,
-            "hint_level": director.hint_level,
-            "paused": director.paused,
-            "phases": [dataclasses.asdict(s) for s in director.phase_spans],
-        })
+        self.journal.append(
+            {
+                "type": "state",
+                "phase": director.phase.id,
+                "elapsed": round(director.elapsed(), 3),
+                "problem": director.problem.id if director.problem else None,
+                "difficulty": director.difficulty,
+                "hint_level": director.hint_level,
+                "paused": director.paused,
+                "phases": [dataclasses.asdict(s) for s in director.phase_spans],
+            }
+        )
         if director.scorecard is not None and not self._scorecard_written:
             self.journal.append({"type": "scorecard", "scorecard": director.scorecard.to_dict()})
             self.journal.append({"type": "end", "t": round(director.clock.now(), 3)})
@@ -207,14 +216,18 @@ def _candidate_extra(turn: CandidateTurn | str) -> dict[str, Any]:
     if isinstance(turn, str):
         return {}
     extra: dict[str, Any] = {
-        k: v for k, v in (("t_speech_end", turn.t_speech_end), ("t_endpoint", turn.t_endpoint)) if v is not None
+        k: v
+        for k, v in (("t_speech_end", turn.t_speech_end), ("t_endpoint", turn.t_endpoint))
+        if v is not None
     }
     if turn.words:
         extra["words"] = [[w.text, round(w.start, 3), round(w.end, 3)] for w in turn.words]
     return extra
 
 
-def _director(content: Content, clock: Clock, options: SessionOptions, exclude: str | None) -> Director:
+def _director(
+    content: Content, clock: Clock, options: SessionOptions, exclude: str | None
+) -> Director:
     def previous() -> Scorecard | None:
         found = last_scorecard(exclude=exclude)
         return found[1] if found else None

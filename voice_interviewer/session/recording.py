@@ -24,7 +24,9 @@ class StereoRecorder:
 
         self.path = path
         self._t0 = t0
-        self._file = soundfile.SoundFile(str(path), "w", samplerate=RATE, channels=2, subtype="PCM_16")
+        self._file = soundfile.SoundFile(
+            str(path), "w", samplerate=RATE, channels=2, subtype="PCM_16"
+        )
         self._buf = np.zeros((0, 2), dtype=np.float32)
         self._written = 0  # samples already in the file
         self._lock = threading.Lock()
