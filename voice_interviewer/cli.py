@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("devices", help="list audio input and output devices")
 
+    b = sub.add_parser("bench", help="measure turn latency through the full voice loop")
+    b.add_argument("--turns", type=int, default=None, help="only the first N answers (quick run)")
+    b.add_argument("--model", default=None, help="litellm model (default: the director's words)")
+    b.add_argument("--json", type=Path, default=None, help="write the figures to this file")
+
     d = sub.add_parser("doctor", help="check the models, the LLM and the audio setup")
     d.add_argument("--model", help="litellm model to check instead of the configured one")
     d.add_argument("--config", type=Path)

@@ -22,7 +22,7 @@ class UserError(Exception):
 def run(args: argparse.Namespace) -> int:
     handlers = {"interview": interview, "sessions": _report("sessions"),
                 "export": _report("export"), "progress": _report("progress"),
-                "replay": _voice("replay"), "devices": _voice("devices"), "doctor": doctor}
+                "replay": _voice("replay"), "devices": _voice("devices"), "bench": _voice("bench"), "doctor": doctor}
     try:
         return handlers[args.command](args)
     except (ContentError, JournalError, store.SessionNotFound, ConfigError) as e:

@@ -160,3 +160,11 @@ def devices(args: argparse.Namespace) -> int:
 
     print(format_devices(list_devices()))
     return 0
+
+
+def bench(args: argparse.Namespace) -> int:
+    """The latency benchmark (voice_interviewer/bench.py)."""
+    from voice_interviewer.bench import format_report, run
+
+    print(format_report(run(args.turns, args.model, args.json)))
+    return 0
