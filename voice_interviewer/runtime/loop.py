@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -26,6 +27,7 @@ import numpy as np
 from voice_interviewer.audio.base import AudioSink, AudioSource
 from voice_interviewer.audio.config import EndpointerConfig, VadConfig
 from voice_interviewer.audio.detector import SpeechDetector
+from voice_interviewer.audio.endpointer import EndpointState
 from voice_interviewer.messages import (
     CandidateTurn,
     Move,
@@ -145,10 +147,13 @@ class VoiceLoop:
         self._moves: dict[int, Move] = {}
         self._timing_lock = threading.Lock()
         self._holding_for: int | None = None  # generation held by a barge-in onset
+        self._hold_segment_sent = False  # a segment of the sound that held playback went to STT
+        self._backchannel_turn = False  # the turn so far was a backchannel the reply went on over
         self._gate_open = True
         self.awaiting_answer = awaiting_answer or threading.Event()
         """Set while the interviewer has finished speaking and waits for the candidate."""
         self.errors: list[BaseException] = []
+        self._reply_threads: list[threading.Thread] = []  # joined by run(): they journal "said"
 
     # --- public --------------------------------------------------------------------------
     def run(self, first: Move | None = None) -> None:
@@ -172,7 +177,7 @@ class VoiceLoop:
                     break
         finally:
             self.stop()
-            for t in threads:
+            for t in threads + self._reply_threads:
                 t.join(timeout=2.0)
         if self.errors:
             raise self.errors[0]
@@ -219,6 +224,7 @@ class VoiceLoop:
                 self._gate_open = True
             for event in self.detector.process(frame):
                 self._on_speech_event(event)
+            self._release_unheard_hold()
 
     def _drain_notes(self) -> None:
         while True:
@@ -241,15 +247,29 @@ class VoiceLoop:
         if isinstance(event, SpeechStarted):
             self.awaiting_answer.clear()
             if self.player.speaking and self.config.audio_mode == "headset":
+                if self._holding_for is None:
+                    self._hold_segment_sent = False
                 self._holding_for = self.generation.current
                 self.player.hold()
                 self._emit("barge_in_onset", {"t": event.t_detected})
             return
+        if isinstance(event, SpeechSegment) and self._holding_for is not None:
+            self._hold_segment_sent = True
         self._stt_q.put(event)
+
+    def _release_unheard_hold(self) -> None:
+        if (self._holding_for is not None and not self._hold_segment_sent
+                and self.detector.endpointer.state is not EndpointState.SPEECH):
+            # The sound that held playback ended too short to be speech (a cough, a click):
+            # no segment will come to resolve the hold, so carry on at once.
+            self._holding_for = None
+            self.player.release()
+            self._emit("backchannel", {"text": ""})
 
     def _source_ended(self) -> None:
         for event in self.detector.end_turn():
-            self._stt_q.put(event)
+            self._on_speech_event(event)
+        self._release_unheard_hold()
         self._stt_q.put(None)
 
     # --- stt: segments -> transcripts -> the turn ----------------------------------------
@@ -269,17 +289,20 @@ class VoiceLoop:
                 if transcript.text:
                     parts.append(transcript)
                     self._emit("candidate_partial", {"text": transcript.text})
+                    if self._holding_for is None:
+                        self._backchannel_turn = False  # words said after the reply went on
                 self._resolve_hold(parts)
                 continue
             text = " ".join(p.text for p in parts).strip()
             words = tuple(w for p in parts for w in p.words)
             parts = []
+            backchannel, self._backchannel_turn = self._backchannel_turn, False
             if not text:
                 self._resolve_hold([])
                 self.awaiting_answer.set()
                 continue
-            if self._holding_for is not None:
-                continue  # a backchannel the interviewer talked through
+            if self._holding_for is not None or backchannel:
+                continue  # a backchannel the interviewer talked through: not a turn to answer
             turn = CandidateTurn(text=text, t_speech_end=item.t_speech_end, t_endpoint=item.t_endpoint, words=words)
             self._turn_q.put((turn, last_stt))
 
@@ -287,17 +310,19 @@ class VoiceLoop:
         """After a barge-in onset: a backchannel lets the reply go on; anything else stops it."""
         if self._holding_for is None:
             return
-        words = " ".join(p.text for p in parts).lower()
-        words = "".join(c if c.isalnum() or c == " " else " " for c in words).split()
+        said = " ".join(p.text for p in parts).lower()
+        words = "".join(c if c.isalnum() or c == " " else " " for c in said).split()
         if len(words) <= self.config.backchannel_max_words and (
             not words or " ".join(words) in BACKCHANNELS or all(w in BACKCHANNELS for w in words)
         ):
             self._holding_for = None
+            self._backchannel_turn = True
             self.player.release()
             self._emit("backchannel", {"text": " ".join(words)})
             return
         held = self._holding_for
         self._holding_for = None
+        self._backchannel_turn = False
         if self.generation.is_current(held):
             self.generation.bump()
             heard = self.player.cancel()
@@ -375,14 +400,20 @@ class VoiceLoop:
                     self.player.queue.put(replace(audio, generation=generation, is_last=False))
             if last:
                 self.player.queue.put(SpeechAudio(_EMPTY, 16_000, "", is_last=True, generation=generation))
-                threading.Thread(target=self._guard(lambda g=generation: self._after_reply(g)),
-                                 name="reply-end", daemon=True).start()
+                ender = threading.Thread(target=self._guard(partial(self._after_reply, generation)),
+                                         name="reply-end", daemon=True)
+                self._reply_threads.append(ender)
+                ender.start()
 
     def _after_reply(self, generation: int) -> None:
         """Wait for the reply to finish playing; journal what was heard; end or listen."""
         while not self._done.is_set() and not self.player.reply_done(generation):
             time.sleep(0.02)
         if not self.generation.is_current(generation):
+            return
+        if not self.player.reply_done(generation):
+            # The loop stopped mid-reply (device lost, Ctrl-C): journal it as interrupted.
+            self._record_heard(self.player.cancel())
             return
         heard = self.player.finished_reply()
         self._record_heard(heard)

@@ -81,6 +81,7 @@ class Player:
         self._idle.set()
         self.idle_since = clock()
         self.stale_dropped = 0
+        self._finished_generation: int | None = None  # the last reply ``finished_reply`` took
 
     # --- state the other threads read ---------------------------------------------------
     @property
@@ -122,6 +123,7 @@ class Player:
     def cancel(self) -> Heard | None:
         """Drop the current reply (its generation has been bumped); report what was heard."""
         with self._lock:
+            self._progress()  # record what played up to now before the reply is dropped
             heard = self._heard(interrupted=True)
             dropped = self.sink.flush()
             self._written -= dropped
@@ -153,7 +155,8 @@ class Player:
                 return True
             reply = self._reply
             if reply is None or reply.generation != generation:
-                return False
+                # Taken by ``finished_reply`` already, or not started yet.
+                return generation == self._finished_generation
             return reply.complete and not self._holding and self.sink.samples_played >= self._written
 
     def finished_reply(self) -> Heard | None:
@@ -161,7 +164,9 @@ class Player:
         with self._lock:
             if self._reply is None or not self._reply.complete:
                 return None
+            self._progress()  # the last samples played since the thread's last poll: record them
             heard = self._heard(interrupted=False)
+            self._finished_generation = self._reply.generation
             self._reply = None
             return heard
 

@@ -1,0 +1,139 @@
+"""ReplaySource on a virtual clock: answer i starts only once ``ready`` is set and a gap has
+passed, silence (a faint floor) otherwise, and the source ends after the last answer."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from voice_interviewer.audio.errors import AudioFileError
+from voice_interviewer.clock import VirtualClock
+from voice_interviewer.runtime.replay import ReplaySource, answer_files, load_answer
+
+FRAME = 0.02
+N = 320
+
+
+class Reader:
+    """Reads one 20 ms frame per step, moving the virtual clock to the frame's end first."""
+
+    def __init__(self, answers: list[np.ndarray], gap_s: float = 0.4) -> None:
+        self.clock = VirtualClock(5.0)
+        self.ready = threading.Event()
+        self.source = ReplaySource(answers, self.ready, self.clock.now, gap_s=gap_s)
+        self.source.start()
+        self.frames: list = []
+        self._k = 0
+
+    def step(self, seconds: float) -> list:
+        got = []
+        for _ in range(round(seconds / FRAME)):
+            # The frame's end, computed as the source computes it (no float drift).
+            self.clock.set(5.0 + self._k * N / 16000 + N / 16000)
+            frame = self.source.read(timeout=0.0)
+            if frame is None:
+                break
+            self._k += 1
+            got.append(frame)
+        self.frames += got
+        return got
+
+
+def loud(frames: list, level: int = 1000) -> list:
+    return [f for f in frames if np.abs(f.pcm.astype(np.int32)).max() > level]
+
+
+def answer(seconds: float, value: int) -> np.ndarray:
+    return np.full(int(seconds * 16000), value, dtype=np.int16)
+
+
+def test_silence_until_ready_then_the_answer_after_the_gap() -> None:
+    r = Reader([answer(0.5, 8000), answer(0.3, -8000)])
+    idle = r.step(1.0)
+    assert len(idle) == 50
+    assert loud(idle) == []  # only the noise floor while the interviewer talks
+    assert 0 < np.abs(np.concatenate([f.pcm for f in idle]).astype(np.int32)).max() < 50
+    assert [f.t for f in idle[:2]] == pytest.approx([5.0, 5.02])  # stamped on the clock
+    r.ready.set()
+    t_ready = r.frames[-1].t + FRAME
+    waiting = r.step(0.4)
+    assert loud(waiting) == []  # the gap: a human does not answer in 0 ms
+    spoken = r.step(0.5)
+    assert len(loud(spoken)) == 25
+    assert r.source.answer_started == [pytest.approx(t_ready + 0.4)]
+    assert loud(spoken)[0].t == pytest.approx(t_ready + 0.4)
+    assert abs(int(np.median(spoken[0].pcm)) - 8000) < 50  # the answer itself, plus the floor
+    assert not r.ready.is_set()  # the source took the turn; the loop sets it again after a reply
+    assert r.source.answer_ended == [pytest.approx(t_ready + 0.9)]
+
+
+def test_next_answer_waits_for_the_next_ready() -> None:
+    r = Reader([answer(0.2, 8000), answer(0.2, -8000)], gap_s=0.1)
+    r.ready.set()
+    r.step(0.5)
+    assert len(r.source.answer_started) == 1
+    later = r.step(2.0)
+    assert loud(later) == []  # not ready: the interviewer is still replying
+    r.ready.set()
+    second = r.step(0.5)
+    assert len(r.source.answer_started) == 2
+    assert np.median(loud(second)[0].pcm) < -7000
+
+
+def test_ready_cleared_before_the_gap_passed_restarts_the_gap() -> None:
+    r = Reader([answer(0.2, 8000)], gap_s=0.3)
+    r.ready.set()
+    r.step(0.2)
+    r.ready.clear()  # the candidate's own noise re-opened the turn
+    r.step(0.2)
+    r.ready.set()
+    r.step(0.2)
+    assert r.source.answer_started == []
+    r.step(0.2)
+    assert len(r.source.answer_started) == 1
+
+
+def test_ends_after_the_last_answer() -> None:
+    r = Reader([answer(0.2, 8000)], gap_s=0.2)
+    r.ready.set()
+    r.step(0.6)
+    assert not r.source.ended  # answered; the interviewer's reply is still to come
+    r.step(1.0)
+    assert not r.source.ended
+    r.ready.set()  # the reply to the last answer has been played
+    r.step(0.1)
+    assert not r.source.ended
+    r.step(0.3)
+    assert r.source.ended
+    assert r.source.read(timeout=0.0) is None
+
+
+def test_read_waits_for_real_time() -> None:
+    r = Reader([answer(0.2, 8000)])
+    assert r.source.read(timeout=0.0) is None  # the first frame is not over yet
+    r.clock.advance(FRAME / 2)
+    assert r.source.read(timeout=0.0) is None
+    assert len(r.step(FRAME)) == 1
+
+
+def test_stop_ends_it() -> None:
+    r = Reader([answer(0.2, 8000)])
+    r.source.stop()
+    assert r.source.ended
+
+
+def test_answer_files_are_sorted_and_resampled(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    soundfile = pytest.importorskip("soundfile")
+    soundfile.write(str(tmp_path / "02.wav"), np.zeros(22050, dtype=np.int16), 22050)
+    soundfile.write(str(tmp_path / "01.wav"), np.zeros(8000, dtype=np.int16), 16000)
+    (tmp_path / "notes.txt").write_text("not audio")
+    files = answer_files(tmp_path)
+    assert [p.name for p in files] == ["01.wav", "02.wav"]
+    assert len(load_answer(files[1])) == pytest.approx(16000, abs=2)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(AudioFileError, match="name them 01.wav, 02.wav"):
+        answer_files(tmp_path / "empty")
+    with pytest.raises(AudioFileError, match="not a folder"):
+        answer_files(tmp_path / "missing")
