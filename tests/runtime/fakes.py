@@ -387,3 +387,12 @@ class ScriptedRenderer:
 
     def refresh_cache(self) -> None:
         self.cache_refreshes += 1
+
+    def checkpoint(self) -> object:
+        return len(self.moves)
+
+    def restore(self, token: object) -> None:
+        """Forget replies rendered after ``checkpoint`` (a dropped speculative reply)."""
+        assert isinstance(token, int)
+        del self.moves[token:]
+        del self.candidate_texts[token:]

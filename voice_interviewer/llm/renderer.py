@@ -10,6 +10,8 @@ reply is finished in the director's words. The interview never waits on the LLM 
 
 from __future__ import annotations
 
+import copy
+
 import logging
 import re
 import time
@@ -88,6 +90,12 @@ class Renderer(Protocol):
     def heard(self, text: str) -> None:
         """What the candidate actually heard of the last reply (after a barge-in)."""
 
+    def checkpoint(self) -> object:
+        """The conversation state before a speculative reply, for ``restore``."""
+
+    def restore(self, token: object) -> None:
+        """Forget a speculative reply that was never spoken."""
+
     def refresh_cache(self) -> object:
         """Idle-time work after a reply (while the candidate talks); may take a second."""
 
@@ -109,6 +117,12 @@ class AuthoredRenderer:
         return None
 
     def refresh_cache(self) -> None:
+        return None
+
+    def checkpoint(self) -> object:
+        return None
+
+    def restore(self, token: object) -> None:
         return None
 
 
@@ -210,6 +224,15 @@ class LLMRenderer:
 
     def heard(self, text: str) -> None:
         self.conversation.replace_last_reply(text)
+
+    def checkpoint(self) -> object:
+        """The conversation before a speculative reply (the loop may drop that reply)."""
+        return copy.deepcopy(self.conversation)
+
+    def restore(self, token: object) -> None:
+        """Forget a speculative reply that was never spoken."""
+        if isinstance(token, Conversation):
+            self.conversation = token
 
     def _guard(self, move: Move, candidate_text: str) -> ReplyGuard:
         snap = move.snapshot

@@ -17,55 +17,35 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from voice_interviewer.audio.base import AudioSink, AudioSource
 from voice_interviewer.audio.config import EndpointerConfig, VadConfig
 from voice_interviewer.audio.detector import SpeechDetector
-from voice_interviewer.audio.endpointer import EndpointState
+from voice_interviewer.audio.endpointer import EndpointState, ends_with_phrase
 from voice_interviewer.messages import (
     CandidateTurn,
     Move,
-    ReplyText,
     SpeechAudio,
     SpeechSegment,
     SpeechStarted,
     Transcript,
     TurnEnded,
 )
+from voice_interviewer.runtime.bargein import BargeIn
 from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.player import Heard, Player
+from voice_interviewer.runtime.speculation import Speculator
+from voice_interviewer.runtime.stages import Renderer, Speculate, Speech, Splitter, TurnTiming
 from voice_interviewer.session.live import InterviewSession
 from voice_interviewer.session.recording import StereoRecorder
 
 log = logging.getLogger(__name__)
-
-BACKCHANNELS = frozenset({
-    "mm hm", "mhm", "mm", "hmm", "uh huh", "yeah", "yep", "yes", "right", "okay", "ok", "sure",
-    "got it", "i see", "cool", "nice", "great", "ah", "oh",
-})
-
-
-class Renderer(Protocol):
-    def render(self, move: Move, candidate_text: str = "") -> Iterator[ReplyText]: ...
-
-    def heard(self, text: str) -> None: ...
-
-    def refresh_cache(self) -> object: ...
-
-
-class Speech(Protocol):
-    def synthesize(self, text: str) -> Iterator[SpeechAudio]: ...
-
-
-class Splitter(Protocol):
-    def process(self, reply: ReplyText) -> Iterator[str]: ...
-
 
 @dataclass(frozen=True)
 class LoopConfig:
@@ -85,25 +65,14 @@ class LoopConfig:
     endpointer: EndpointerConfig = field(default_factory=EndpointerConfig)
     """Turn-taking timings."""
 
+    speculative: bool = True
+    """Answer at the short pause that ends a segment, and speak at the endpoint if the
+    candidate said nothing more (DESIGN.md: speculative turns); the reply is dropped unheard
+    when they go on."""
+
     backchannel_max_words: int = 2
     """Headset mode: an interruption of at most this many words, all backchannels ("mm-hm",
     "right"), lets the interviewer carry on."""
-
-
-@dataclass
-class _TurnTiming:
-    """The per-turn timestamps of DESIGN.md's latency definitions (session clock, seconds)."""
-
-    turn: int = -1
-    t_speech_end: float | None = None
-    t_endpoint: float | None = None
-    stt_last_segment_s: float | None = None
-    t_move: float | None = None
-    t_first_text: float | None = None
-    t_first_clause: float | None = None
-    tts_first_chunk_s: float | None = None
-    t_first_audio: float | None = None
-    authored: bool | None = None
 
 
 class VoiceLoop:
@@ -137,18 +106,20 @@ class VoiceLoop:
         self.detector = SpeechDetector(self.config.vad, self.config.endpointer)
         self.player = Player(sink, self.generation, clock, recorder, on_first_audio=self._first_audio)
         self._emit = on_event or (lambda kind, data: None)
+        self.speculator = Speculator(session, self.generation, self._to_player)
+        self._turn_serial = 0  # turns ended so far; a speculation for an older one is skipped
+        self._spec_undo: tuple[int, object] | None = None  # (generation, renderer checkpoint)
         self._stt_q: queue.Queue[SpeechSegment | TurnEnded | None] = queue.Queue(maxsize=64)
         self._notes_q: queue.Queue[tuple[str, float]] = queue.Queue(maxsize=64)
         self._control_q: queue.Queue[str] = queue.Queue(maxsize=16)
-        self._turn_q: queue.Queue[tuple[CandidateTurn, float | None] | None] = queue.Queue(maxsize=8)
+        self._turn_q: queue.Queue[tuple[CandidateTurn, float | None] | Speculate | None] = queue.Queue(maxsize=8)
         self._clause_q: queue.Queue[tuple[int, str, bool] | None] = queue.Queue(maxsize=32)
         self._done = threading.Event()
-        self._timings: dict[int, _TurnTiming] = {}
+        self._timings: dict[int, TurnTiming] = {}
         self._moves: dict[int, Move] = {}
         self._timing_lock = threading.Lock()
-        self._holding_for: int | None = None  # generation held by a barge-in onset
-        self._hold_segment_sent = False  # a segment of the sound that held playback went to STT
-        self._backchannel_turn = False  # the turn so far was a backchannel the reply went on over
+        self.barge_in = BargeIn(self.player, self.generation, self._record_heard, self._emit,
+                                self.config.backchannel_max_words)
         self._gate_open = True
         self.awaiting_answer = awaiting_answer or threading.Event()
         """Set while the interviewer has finished speaking and waits for the candidate."""
@@ -170,7 +141,7 @@ class VoiceLoop:
         for t in threads:
             t.start()
         move = first or self.session.open()
-        self._say(move, self.generation.current, _TurnTiming(turn=move.turn))
+        self._say(move, self.generation.current, TurnTiming(turn=move.turn))
         try:
             while not self._done.wait(0.1):
                 if self.errors:
@@ -246,25 +217,17 @@ class VoiceLoop:
     def _on_speech_event(self, event: Any) -> None:
         if isinstance(event, SpeechStarted):
             self.awaiting_answer.clear()
+            if self.speculator.cancel():
+                self._emit("speculation_dropped", {"t": event.t_detected})
             if self.player.speaking and self.config.audio_mode == "headset":
-                if self._holding_for is None:
-                    self._hold_segment_sent = False
-                self._holding_for = self.generation.current
-                self.player.hold()
-                self._emit("barge_in_onset", {"t": event.t_detected})
+                self.barge_in.onset(event.t_detected)
             return
-        if isinstance(event, SpeechSegment) and self._holding_for is not None:
-            self._hold_segment_sent = True
+        if isinstance(event, SpeechSegment):
+            self.barge_in.segment_sent()
         self._stt_q.put(event)
 
     def _release_unheard_hold(self) -> None:
-        if (self._holding_for is not None and not self._hold_segment_sent
-                and self.detector.endpointer.state is not EndpointState.SPEECH):
-            # The sound that held playback ended too short to be speech (a cough, a click):
-            # no segment will come to resolve the hold, so carry on at once.
-            self._holding_for = None
-            self.player.release()
-            self._emit("backchannel", {"text": ""})
+        self.barge_in.release_if_unheard(self.detector.endpointer.state is EndpointState.SPEECH)
 
     def _source_ended(self) -> None:
         for event in self.detector.end_turn():
@@ -289,45 +252,53 @@ class VoiceLoop:
                 if transcript.text:
                     parts.append(transcript)
                     self._emit("candidate_partial", {"text": transcript.text})
-                    if self._holding_for is None:
-                        self._backchannel_turn = False  # words said after the reply went on
-                self._resolve_hold(parts)
+                    self.barge_in.words_after_release()
+                self.barge_in.resolve(" ".join(p.text for p in parts))
+                self._maybe_speculate(parts, last_stt)
                 continue
+            self._turn_serial += 1
             text = " ".join(p.text for p in parts).strip()
             words = tuple(w for p in parts for w in p.words)
             parts = []
-            backchannel, self._backchannel_turn = self._backchannel_turn, False
+            backchannel = self.barge_in.take_backchannel_turn()
             if not text:
-                self._resolve_hold([])
+                self.barge_in.resolve("")
                 self.awaiting_answer.set()
                 continue
-            if self._holding_for is not None or backchannel:
+            if self.barge_in.holding is not None or backchannel:
                 continue  # a backchannel the interviewer talked through: not a turn to answer
             turn = CandidateTurn(text=text, t_speech_end=item.t_speech_end, t_endpoint=item.t_endpoint, words=words)
-            self._turn_q.put((turn, last_stt))
+            if not self._commit_speculation(turn, last_stt):
+                self._turn_q.put((turn, last_stt))
 
-    def _resolve_hold(self, parts: list[Transcript]) -> None:
-        """After a barge-in onset: a backchannel lets the reply go on; anything else stops it."""
-        if self._holding_for is None:
+    def _maybe_speculate(self, parts: list[Transcript], stt_s: float | None) -> None:
+        """A pause ended a segment: ask the think thread to answer the turn so far."""
+        if not (self.config.speculative and parts) or self.barge_in.holding is not None:
             return
-        said = " ".join(p.text for p in parts).lower()
-        words = "".join(c if c.isalnum() or c == " " else " " for c in said).split()
-        if len(words) <= self.config.backchannel_max_words and (
-            not words or " ".join(words) in BACKCHANNELS or all(w in BACKCHANNELS for w in words)
-        ):
-            self._holding_for = None
-            self._backchannel_turn = True
-            self.player.release()
-            self._emit("backchannel", {"text": " ".join(words)})
+        if self.barge_in.backchannel_turn or self.player.speaking:
             return
-        held = self._holding_for
-        self._holding_for = None
-        self._backchannel_turn = False
-        if self.generation.is_current(held):
-            self.generation.bump()
-            heard = self.player.cancel()
-            self._record_heard(heard)
-            self._emit("barge_in", {"heard": heard.text if heard else ""})
+        text = " ".join(p.text for p in parts).strip()
+        # A trailing "so" / "um" means more is coming: don't spend the CPU.
+        if ends_with_phrase(text, self.config.endpointer.hold_phrases):
+            return
+        self._turn_q.put(Speculate(text, self._turn_serial, stt_s))
+
+    def _commit_speculation(self, turn: CandidateTurn, stt_s: float | None) -> bool:
+        """At the endpoint: play the speculative reply if it answered exactly this turn."""
+        committed = self.speculator.commit(turn.text, turn)
+        if committed is None:
+            self.speculator.cancel()
+            return False
+        generation, move = committed
+        with self._timing_lock:
+            timing = self._timings.get(generation)
+        if timing is not None:
+            timing.t_speech_end, timing.t_endpoint = turn.t_speech_end, turn.t_endpoint
+            timing.stt_last_segment_s = stt_s
+            timing.speculative = True
+        self._emit("candidate_turn", {"text": turn.text})
+        self._emit("move", {"move": move})
+        return True
 
     # --- think: turn -> move -> clauses --------------------------------------------------
     def _think_loop(self) -> None:
@@ -341,6 +312,10 @@ class VoiceLoop:
                     time.sleep(0.02)
                 self._done.set()
                 return
+            self._undo_dropped_speculation()
+            if isinstance(item, Speculate):
+                self._speculate(item)
+                continue
             turn, stt_s = item
             if self.session.finished:
                 continue
@@ -351,17 +326,39 @@ class VoiceLoop:
             generation = self.generation.bump()
             self._emit("candidate_turn", {"text": turn.text})
             move = self.session.respond(turn)
-            timing = _TurnTiming(turn=move.turn, t_speech_end=turn.t_speech_end,
+            timing = TurnTiming(turn=move.turn, t_speech_end=turn.t_speech_end,
                                  t_endpoint=turn.t_endpoint, stt_last_segment_s=stt_s, t_move=self.clock())
             self._say(move, generation, timing, turn.text)
             # While the candidate talks, a local LLM evaluates the new turns into its KV cache.
             self.renderer.refresh_cache()
 
-    def _say(self, move: Move, generation: int, timing: _TurnTiming, candidate_text: str = "") -> None:
+    def _speculate(self, item: Speculate) -> None:
+        if item.serial != self._turn_serial or self.session.finished or self.player.speaking:
+            return  # the turn already ended (answered the usual way) or the interviewer talks
+        token = self.renderer.checkpoint()
+        generation, move = self.speculator.begin(item.text)
+        self._spec_undo = (generation, token)
+        timing = TurnTiming(turn=move.turn, stt_last_segment_s=item.stt_s, t_move=self.clock())
+        self._say(move, generation, timing, item.text, announce=False)
+
+    def _undo_dropped_speculation(self) -> None:
+        """The renderer's history must not keep a speculative reply that was never spoken."""
+        if self._spec_undo is None:
+            return
+        generation, token = self._spec_undo
+        if not self.speculator.was_committed(generation):
+            if self.generation.is_current(generation):
+                return  # still pending: the endpoint has not come yet
+            self.renderer.restore(token)
+        self._spec_undo = None
+
+    def _say(self, move: Move, generation: int, timing: TurnTiming, candidate_text: str = "",
+             announce: bool = True) -> None:
         with self._timing_lock:
             self._timings[generation] = timing
             self._moves[generation] = move
-        self._emit("move", {"move": move})
+        if announce:
+            self._emit("move", {"move": move})
         if self.stt is not None and self.session.director.problem is not None:
             self.stt.set_vocabulary(", ".join(self.session.director.problem.vocabulary))
         splitter = self.splitter_factory()
@@ -390,20 +387,29 @@ class VoiceLoop:
                 continue
             timing = self._timings.get(generation)
             if clause:
-                self._emit("speaking", {"text": clause})
                 t0 = time.perf_counter()
                 for audio in self.tts.synthesize(clause):
                     if not self.generation.is_current(generation):
                         break
                     if timing is not None and timing.tts_first_chunk_s is None:
                         timing.tts_first_chunk_s = time.perf_counter() - t0
-                    self.player.queue.put(replace(audio, generation=generation, is_last=False))
+                    self._route(replace(audio, generation=generation, is_last=False))
             if last:
-                self.player.queue.put(SpeechAudio(_EMPTY, 16_000, "", is_last=True, generation=generation))
+                self._route(SpeechAudio(_EMPTY, 16_000, "", is_last=True, generation=generation))
                 ender = threading.Thread(target=self._guard(partial(self._after_reply, generation)),
                                          name="reply-end", daemon=True)
                 self._reply_threads.append(ender)
                 ender.start()
+
+    def _route(self, audio: SpeechAudio) -> None:
+        """To the player, unless it belongs to a speculation still waiting for the endpoint."""
+        if not self.speculator.hold_back(audio):
+            self._to_player(audio)
+
+    def _to_player(self, audio: SpeechAudio) -> None:
+        if audio.text:
+            self._emit("speaking", {"text": audio.text})
+        self.player.queue.put(audio)
 
     def _after_reply(self, generation: int) -> None:
         """Wait for the reply to finish playing; journal what was heard; end or listen."""

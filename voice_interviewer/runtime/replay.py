@@ -34,10 +34,10 @@ def answer_files(folder: Path) -> list[Path]:
 
 def load_answer(path: Path) -> np.ndarray:
     """One answer as 16 kHz mono int16."""
+    import soundfile
+
     from voice_interviewer.audio.base import to_int16
     from voice_interviewer.audio.resample import resample
-
-    import soundfile
 
     try:
         data, rate = soundfile.read(str(path), dtype="float32", always_2d=False)

@@ -37,6 +37,7 @@ class Speculator:
         self._play = play
         self._lock = threading.Lock()
         self._pending: _Pending | None = None
+        self._committed: set[int] = set()
         self.started = 0
         self.committed = 0
         self.dropped = 0
@@ -72,11 +73,16 @@ class Speculator:
                 return None
             move = self._session.commit(p.speculation, turn)
             p.committed = True
+            self._committed.add(p.generation)
             self.committed += 1
             for audio in p.audio:
                 self._play(audio)
             p.audio.clear()
             return p.generation, move
+
+    def was_committed(self, generation: int) -> bool:
+        with self._lock:
+            return generation in self._committed
 
     def cancel(self) -> bool:
         """The candidate went on talking: drop the speculation (its audio is never played)."""

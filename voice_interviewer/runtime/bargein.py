@@ -1,0 +1,93 @@
+"""Barge-in (headset mode): the candidate speaks over the interviewer.
+
+Playback stops at the speech onset (``hold``). Once the segment is transcribed, a backchannel
+("mm-hm", "right") or a sound too short to be speech lets the reply go on from the sample where
+it stopped; anything else cancels the reply (its generation is bumped, so every stage drops its
+remaining work) and the candidate's words become the next turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from voice_interviewer.runtime.generation import Generation
+from voice_interviewer.runtime.player import Heard, Player
+
+BACKCHANNELS = frozenset({
+    "mm hm", "mhm", "mm", "hmm", "uh huh", "yeah", "yep", "yes", "right", "okay", "ok", "sure",
+    "got it", "i see", "cool", "nice", "great", "ah", "oh",
+})
+
+
+class BargeIn:
+    """The hold / release / cancel decisions; called from the listen and STT threads."""
+
+    def __init__(
+        self,
+        player: Player,
+        generation: Generation,
+        on_cancel: Callable[[Heard | None], None],
+        emit: Callable[[str, dict[str, Any]], None],
+        max_words: int,
+    ) -> None:
+        self._player = player
+        self._generation = generation
+        self._on_cancel = on_cancel
+        self._emit = emit
+        self._max_words = max_words
+        self.holding: int | None = None
+        """The generation whose playback is held by a speech onset, if any."""
+        self._segment_sent = False  # a segment of the sound that held playback went to STT
+        self.backchannel_turn = False
+        """The turn so far is a backchannel the reply went on over (not a turn to answer)."""
+
+    def onset(self, t: float) -> None:
+        """Speech started while the interviewer speaks: stop the sound now."""
+        if self.holding is None:
+            self._segment_sent = False
+        self.holding = self._generation.current
+        self._player.hold()
+        self._emit("barge_in_onset", {"t": t})
+
+    def segment_sent(self) -> None:
+        if self.holding is not None:
+            self._segment_sent = True
+
+    def release_if_unheard(self, in_speech: bool) -> None:
+        """The sound that held playback ended too short to be a segment (a cough, a click):
+        no transcript will come to resolve the hold, so carry on at once."""
+        if self.holding is not None and not self._segment_sent and not in_speech:
+            self.holding = None
+            self._player.release()
+            self._emit("backchannel", {"text": ""})
+
+    def words_after_release(self) -> None:
+        """The candidate said more after the reply went on: it is a real turn after all."""
+        if self.holding is None:
+            self.backchannel_turn = False
+
+    def take_backchannel_turn(self) -> bool:
+        was, self.backchannel_turn = self.backchannel_turn, False
+        return was
+
+    def resolve(self, said: str) -> None:
+        """After the held segment is transcribed: go on (backchannel) or cancel the reply."""
+        if self.holding is None:
+            return
+        words = "".join(c if c.isalnum() or c == " " else " " for c in said.lower()).split()
+        if len(words) <= self._max_words and (
+            not words or " ".join(words) in BACKCHANNELS or all(w in BACKCHANNELS for w in words)
+        ):
+            self.holding = None
+            self.backchannel_turn = True
+            self._player.release()
+            self._emit("backchannel", {"text": " ".join(words)})
+            return
+        held, self.holding = self.holding, None
+        self.backchannel_turn = False
+        if self._generation.is_current(held):
+            self._generation.bump()
+            heard = self._player.cancel()
+            self._on_cancel(heard)
+            self._emit("barge_in", {"heard": heard.text if heard else ""})
