@@ -66,7 +66,9 @@ def test_a_tone_played_into_the_null_sink_comes_back_from_its_monitor(pulse_devi
 def test_flush_stops_playback_at_once(pulse_device: str) -> None:
     src, sink = started(DeviceConfig(device=pulse_device))
     try:
-        x = tone(500.0, 3.0, rms_dbfs=-15.0, sr=16000)
+        # Long enough that a slow first capture block (PulseAudio under load takes seconds)
+        # cannot let the whole tone play before the flush.
+        x = tone(500.0, 10.0, rms_dbfs=-15.0, sr=16000)
         sink.write(x, 16000)
         frames = record_until(src, 0.6)
         t_flush = time.monotonic()
