@@ -13,14 +13,12 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from pulse_support import ensure_server, load_null_sinks, unavailable, unload
 
 MIC_SINK = "vi_mic"
 SPK_SINK = "vi_spk"
@@ -32,13 +30,6 @@ ANSWERS = (
     "What scale are we designing for?",
     "End the interview.",
 )
-
-
-def unavailable(why: str) -> None:
-    """CI installs everything these tests need: there a missing piece fails; elsewhere it skips."""
-    if os.environ.get("CI"):
-        pytest.fail(why)
-    pytest.skip(why)
 
 
 def _need(*modules: str) -> None:
@@ -97,44 +88,15 @@ def answer_dir(answers, tmp_path_factory) -> Path:  # type: ignore[no-untyped-de
 
 
 # --- PulseAudio -------------------------------------------------------------------------------
-def _pactl(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["pactl", *args], capture_output=True, text=True, timeout=10)
-
-
 @pytest.fixture(scope="session")
 def pulse_sinks() -> Iterator[tuple[str, str]]:
     """A running PulseAudio (started if needed) with null sinks ``vi_mic`` and ``vi_spk``."""
-    if not (shutil.which("pulseaudio") and shutil.which("pactl")):
-        unavailable("needs PulseAudio: apt-get install pulseaudio pulseaudio-utils")
-    if subprocess.run(["pulseaudio", "--check"], capture_output=True).returncode != 0:
-        # As root this warns that it is "not intended to be run as root" and runs anyway.
-        started = subprocess.run(
-            ["pulseaudio", "--start", "--exit-idle-time=-1"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        if started.returncode != 0:
-            pytest.fail(f"pulseaudio --start failed: {started.stderr.strip()}")
-    deadline = time.monotonic() + 10
-    while _pactl("info").returncode != 0:
-        if time.monotonic() > deadline:
-            pytest.fail("PulseAudio started but pactl cannot reach it")
-        time.sleep(0.1)
-    modules = []
-    present = _pactl("list", "short", "sinks").stdout.split()
-    for name in (MIC_SINK, SPK_SINK):
-        if name in present:
-            continue
-        loaded = _pactl("load-module", "module-null-sink", f"sink_name={name}")
-        if loaded.returncode != 0:
-            pytest.fail(f"cannot load module-null-sink {name}: {loaded.stderr.strip()}")
-        modules.append(loaded.stdout.strip())
+    ensure_server()
+    modules = load_null_sinks(MIC_SINK, SPK_SINK)
     try:
         yield MIC_SINK, SPK_SINK
     finally:
-        for module in modules:
-            _pactl("unload-module", module)
+        unload(modules)
 
 
 @pytest.fixture
