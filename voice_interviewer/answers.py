@@ -55,11 +55,13 @@ PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
 
 def synthesize_answers(texts: list[str], out_dir: Path, lead_s: float = 0.3) -> list[Path]:
     from voice_interviewer.audio.resample import resample
-    from voice_interviewer.tts.synthesizer import Synthesizer
+    from voice_interviewer.tts.synthesizer import Synthesizer, SynthesizerConfig
 
     import soundfile
 
-    voice = Synthesizer()
+    # No generator noise: the same text gives the same audio on every run, so a test or a
+    # benchmark that replays these answers hears exactly the same candidate each time.
+    voice = Synthesizer(SynthesizerConfig(noise_scale=0.0, noise_w_scale=0.0))
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, text in enumerate(texts, 1):

@@ -285,17 +285,21 @@ class VoiceLoop:
 
     def _commit_speculation(self, turn: CandidateTurn, stt_s: float | None) -> bool:
         """At the endpoint: play the speculative reply if it answered exactly this turn."""
-        committed = self.speculator.commit(turn.text, turn)
+
+        def stamp(generation: int) -> None:
+            # Before any audio plays: the first-audio callback journals this timing.
+            with self._timing_lock:
+                timing = self._timings.get(generation)
+            if timing is not None:
+                timing.t_speech_end, timing.t_endpoint = turn.t_speech_end, turn.t_endpoint
+                timing.stt_last_segment_s = stt_s
+                timing.speculative = True
+
+        committed = self.speculator.commit(turn.text, turn, before_play=stamp)
         if committed is None:
             self.speculator.cancel()
             return False
         generation, move = committed
-        with self._timing_lock:
-            timing = self._timings.get(generation)
-        if timing is not None:
-            timing.t_speech_end, timing.t_endpoint = turn.t_speech_end, turn.t_endpoint
-            timing.stt_last_segment_s = stt_s
-            timing.speculative = True
         self._emit("candidate_turn", {"text": turn.text})
         self._emit("move", {"move": move})
         return True

@@ -62,9 +62,11 @@ class Speculator:
             p.audio.append(audio)
             return True
 
-    def commit(self, text: str, turn: CandidateTurn) -> tuple[int, Move] | None:
+    def commit(self, text: str, turn: CandidateTurn,
+               before_play: Callable[[int], None] | None = None) -> tuple[int, Move] | None:
         """At the endpoint: if the turn is what was speculated on, make it real and play its
-        audio; returns the generation and move, or None when the turn must be answered anew."""
+        audio; returns the generation and move, or None when the turn must be answered anew.
+        ``before_play(generation)`` runs first (the player journals timings on first audio)."""
         with self._lock:
             p = self._pending
             if p is None or p.committed or p.speculation.text != text:
@@ -72,6 +74,8 @@ class Speculator:
             if not self._generation.is_current(p.generation):
                 return None
             move = self._session.commit(p.speculation, turn)
+            if before_play is not None:
+                before_play(p.generation)
             p.committed = True
             self._committed.add(p.generation)
             self.committed += 1
