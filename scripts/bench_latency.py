@@ -17,7 +17,9 @@ from voice_interviewer.bench import format_report, run  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=None, help="only the first N answers")
-    parser.add_argument("--model", default=None, help="litellm model (default: the director's words)")
+    parser.add_argument(
+        "--model", default=None, help="litellm model (default: the director's words)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args()
     print(format_report(run(args.turns, args.model, args.json)))

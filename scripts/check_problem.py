@@ -1,8 +1,9 @@
 """Check problem files against the format in prompts/README.md: python scripts/check_problem.py prompts/problems/*.toml"""
 
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = {"feature_engineering", "model_serving", "monitoring", "experiment_design"}

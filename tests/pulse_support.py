@@ -31,7 +31,10 @@ def ensure_server() -> None:
         unavailable("needs PulseAudio: apt-get install pulseaudio pulseaudio-utils")
     if subprocess.run(["pulseaudio", "--check"], capture_output=True).returncode != 0:
         started = subprocess.run(
-            ["pulseaudio", "--start", "--exit-idle-time=-1"], capture_output=True, text=True, timeout=30
+            ["pulseaudio", "--start", "--exit-idle-time=-1"],
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         if started.returncode != 0:
             pytest.fail(f"pulseaudio --start failed: {started.stderr.strip()}")

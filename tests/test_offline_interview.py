@@ -56,11 +56,12 @@ def _run(argv: list[str] | str, home: Path, timeout: float) -> dict:
     env = {**os.environ, "VOICE_INTERVIEWER_HOME": str(home)}
     env.pop("LITELLM_LOCAL_MODEL_COST_MAP", None)  # the app must set it itself
     arg = argv if isinstance(argv, str) else json.dumps(argv)
-    result = subprocess.run([sys.executable, "-c", AUDIT, arg], capture_output=True, text=True,
-                            env=env, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "-c", AUDIT, arg], capture_output=True, text=True, env=env, timeout=timeout
+    )
     line = next((ln for ln in result.stdout.splitlines() if ln.startswith("AUDIT ")), None)
     assert line is not None, result.stdout[-2000:] + result.stderr[-2000:]
-    return json.loads(line[len("AUDIT "):])
+    return json.loads(line[len("AUDIT ") :])
 
 
 def test_the_audit_sees_a_connection(tmp_path: Path) -> None:
@@ -72,8 +73,20 @@ def test_a_text_interview_on_the_bundled_llm_is_offline(tmp_path: Path) -> None:
     pytest.importorskip("llama_cpp")
     script = tmp_path / "answers.txt"
     script.write_text(SCRIPT, encoding="utf-8")
-    out = _run(["interview", "--text", "--script", str(script), "--model", "local/smollm2",
-                "--problem", "recommendation"], tmp_path / "home", 600)
+    out = _run(
+        [
+            "interview",
+            "--text",
+            "--script",
+            str(script),
+            "--model",
+            "local/smollm2",
+            "--problem",
+            "recommendation",
+        ],
+        tmp_path / "home",
+        600,
+    )
     assert out["code"] == 0
     assert out["events"] == []
 
@@ -86,7 +99,8 @@ def test_a_spoken_interview_on_the_bundled_models_is_offline(tmp_path: Path) -> 
         ["You collect data, build features, train, deploy and monitor.", "End the interview."],
         tmp_path / "answers",
     )
-    out = _run(["replay", str(answers[0].parent), "--problem", "recommendation"],
-               tmp_path / "home", 600)
+    out = _run(
+        ["replay", str(answers[0].parent), "--problem", "recommendation"], tmp_path / "home", 600
+    )
     assert out["code"] == 0
     assert out["events"] == []

@@ -54,10 +54,10 @@ PAUSE = re.compile(r"\[pause (\d+(?:\.\d+)?)\]")
 
 
 def synthesize_answers(texts: list[str], out_dir: Path, lead_s: float = 0.3) -> list[Path]:
+    import soundfile
+
     from voice_interviewer.audio.resample import resample
     from voice_interviewer.tts.synthesizer import Synthesizer, SynthesizerConfig
-
-    import soundfile
 
     # No generator noise: the same text gives the same audio on every run, so a test or a
     # benchmark that replays these answers hears exactly the same candidate each time.

@@ -38,7 +38,9 @@ def bench_inputs(cache: Path, turns: int | None) -> list[BenchInput]:
     from voice_interviewer.runtime.replay import load_answer
 
     manifest = json.loads((REAL_SPEECH / "manifest.json").read_text())
-    inputs = [BenchInput(c["file"], load_answer(REAL_SPEECH / c["file"])) for c in manifest["clips"]]
+    inputs = [
+        BenchInput(c["file"], load_answer(REAL_SPEECH / c["file"])) for c in manifest["clips"]
+    ]
     answers = cache / "bench-answers"
     paths = sorted(answers.glob("*.wav")) if answers.is_dir() else []
     if len(paths) != len(BENCH):
@@ -51,8 +53,12 @@ def stats(values: list[float]) -> dict[str, Any]:
     if not values:
         return {"n": 0, "p50": None, "p95": None}
     arr = np.asarray(values)
-    return {"n": len(values), "p50": round(float(np.percentile(arr, 50)), 4),
-            "p95": round(float(np.percentile(arr, 95)), 4), "max": round(float(arr.max()), 4)}
+    return {
+        "n": len(values),
+        "p50": round(float(np.percentile(arr, 50)), 4),
+        "p95": round(float(np.percentile(arr, 95)), 4),
+        "max": round(float(arr.max()), 4),
+    }
 
 
 def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[str, Any]:
@@ -74,12 +80,24 @@ def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[st
     models = load_models({}, model_flag=model)
     load_s = time.perf_counter() - t_start
     clock = RealClock()
-    session = InterviewSession.start(load_content(), clock, SessionOptions(mode="bench", problem_id="recommendation"))
+    session = InterviewSession.start(
+        load_content(), clock, SessionOptions(mode="bench", problem_id="recommendation")
+    )
     awaiting = threading.Event()
     recorder = StereoRecorder(recording_path(session), t0=clock.now())
-    loop = VoiceLoop(session, ReplaySource([i.audio for i in inputs], awaiting, clock.now),
-                     MemorySink(realtime=True), models.stt, models.tts, models.renderer, splitter_factory,
-                     clock.now, LoopConfig(), recorder, awaiting_answer=awaiting)
+    loop = VoiceLoop(
+        session,
+        ReplaySource([i.audio for i in inputs], awaiting, clock.now),
+        MemorySink(realtime=True),
+        models.stt,
+        models.tts,
+        models.renderer,
+        splitter_factory,
+        clock.now,
+        LoopConfig(),
+        recorder,
+        awaiting_answer=awaiting,
+    )
     try:
         loop.run()
     finally:
@@ -134,13 +152,25 @@ def run_naive(inputs: list[BenchInput], models: Any) -> list[dict[str, float]]:
         t2 = time.perf_counter()
         audio = [a for a in models.tts.synthesize(reply)]
         t3 = time.perf_counter()
-        results.append({"stt_s": t1 - t0, "reply_s": t2 - t1, "tts_s": t3 - t2, "audio_chunks": len(audio),
-                        "response_latency": t3 - t0, "voice_to_voice": NAIVE_SILENCE_S + (t3 - t0)})
+        results.append(
+            {
+                "stt_s": t1 - t0,
+                "reply_s": t2 - t1,
+                "tts_s": t3 - t2,
+                "audio_chunks": len(audio),
+                "response_latency": t3 - t0,
+                "voice_to_voice": NAIVE_SILENCE_S + (t3 - t0),
+            }
+        )
     return results
 
 
-def run(turns: int | None = None, model: str | None = None, out: Path | None = None,
-        cache: Path | None = None) -> dict[str, Any]:
+def run(
+    turns: int | None = None,
+    model: str | None = None,
+    out: Path | None = None,
+    cache: Path | None = None,
+) -> dict[str, Any]:
     cache = cache or Path(tempfile.gettempdir()) / "voice-interviewer-bench"
     cache.mkdir(parents=True, exist_ok=True)
     inputs = bench_inputs(cache, turns)
@@ -156,17 +186,26 @@ def run(turns: int | None = None, model: str | None = None, out: Path | None = N
     stage = {
         "stt_last_segment_s": stats(col(ours, "stt_last_segment_s")),
         # Negative: the move was made before the endpoint (a committed speculative turn).
-        "move_vs_endpoint_s": stats([r["t_move"] - r["t_endpoint"] for r in ours if r.get("t_move") is not None]),
-        "first_text_s": stats([r["t_first_text"] - r["t_move"] for r in ours if r.get("t_first_text")]),
-        "first_clause_s": stats([r["t_first_clause"] - r["t_move"] for r in ours if r.get("t_first_clause")]),
+        "move_vs_endpoint_s": stats(
+            [r["t_move"] - r["t_endpoint"] for r in ours if r.get("t_move") is not None]
+        ),
+        "first_text_s": stats(
+            [r["t_first_text"] - r["t_move"] for r in ours if r.get("t_first_text")]
+        ),
+        "first_clause_s": stats(
+            [r["t_first_clause"] - r["t_move"] for r in ours if r.get("t_first_clause")]
+        ),
         "tts_first_chunk_s": stats(col(ours, "tts_first_chunk_s")),
     }
     v2v = col(ours, "voice_to_voice")
     naive_v2v = col(naive, "voice_to_voice")
     report = {
         "model": model or "director (no LLM)",
-        "inputs": {"count": len(inputs), "seconds_min": round(min(durations), 2),
-                   "seconds_max": round(max(durations), 2)},
+        "inputs": {
+            "count": len(inputs),
+            "seconds_min": round(min(durations), 2),
+            "seconds_max": round(max(durations), 2),
+        },
         "turns_measured": len(ours),
         "voice_to_voice_s": stats(v2v),
         "response_latency_s": stats(col(ours, "response_latency")),
@@ -174,14 +213,22 @@ def run(turns: int | None = None, model: str | None = None, out: Path | None = N
         "startup_to_greeting_s": loop["startup_to_greeting_s"],
         "model_load_s": loop["model_seconds"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "naive": {"voice_to_voice_s": stats(naive_v2v), "response_latency_s": stats(col(naive, "response_latency")),
-                  "stt_s": stats(col(naive, "stt_s")), "reply_s": stats(col(naive, "reply_s")),
-                  "tts_s": stats(col(naive, "tts_s"))},
+        "naive": {
+            "voice_to_voice_s": stats(naive_v2v),
+            "response_latency_s": stats(col(naive, "response_latency")),
+            "stt_s": stats(col(naive, "stt_s")),
+            "reply_s": stats(col(naive, "reply_s")),
+            "tts_s": stats(col(naive, "tts_s")),
+        },
         "first_audio_ratio_naive_over_ours": (
-            round(float(np.median(naive_v2v)) / float(np.median(v2v)), 2) if v2v and naive_v2v else None
+            round(float(np.median(naive_v2v)) / float(np.median(v2v)), 2)
+            if v2v and naive_v2v
+            else None
         ),
         # The same ratio on the system's own part only (from each pipeline's endpoint).
-        "response_ratio_naive_over_ours": _ratio(col(naive, "response_latency"), col(ours, "response_latency")),
+        "response_ratio_naive_over_ours": _ratio(
+            col(naive, "response_latency"), col(ours, "response_latency")
+        ),
         "speculative_turns": sum(1 for r in ours if r.get("speculative")),
         "machine": machine(),
         "per_turn": ours,
@@ -203,10 +250,19 @@ def machine() -> dict[str, Any]:
 
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+    }
 
 
 def format_report(r: dict[str, Any]) -> str:

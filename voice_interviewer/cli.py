@@ -18,15 +18,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("interview", help="run a spoken interview (--text to type instead)")
     p.add_argument("--text", action="store_true", help="type your answers instead of speaking")
-    p.add_argument("--script", type=Path, help="replay candidate turns from a file (one per paragraph)")
-    p.add_argument("--clock", choices=("real", "virtual"), default=None,
-                   help="virtual: the script's [+Ns] marks drive time (default with --script)")
+    p.add_argument(
+        "--script", type=Path, help="replay candidate turns from a file (one per paragraph)"
+    )
+    p.add_argument(
+        "--clock",
+        choices=("real", "virtual"),
+        default=None,
+        help="virtual: the script's [+Ns] marks drive time (default with --script)",
+    )
     p.add_argument("--resume", metavar="ID", help="continue a saved session (an id or 'latest')")
     p.add_argument("--problem", help="a problem id from prompts/problems/")
     p.add_argument("--difficulty", choices=DIFFICULTIES, help="skip the warm-up's assessment")
     p.add_argument("--focus", action="append", choices=RUBRIC_AREAS, help="rubric area to focus on")
-    p.add_argument("--continue-last", action="store_true",
-                   help="focus on the weakest areas of your last scorecard")
+    p.add_argument(
+        "--continue-last",
+        action="store_true",
+        help="focus on the weakest areas of your last scorecard",
+    )
     p.add_argument("--input-device", help="microphone: index or part of its name (see `devices`)")
     p.add_argument("--output-device", help="speakers: index or part of its name (see `devices`)")
     _voice_arguments(p)
@@ -36,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--problem", help="a problem id from prompts/problems/")
     r.add_argument("--difficulty", choices=DIFFICULTIES)
     r.add_argument("--focus", action="append", choices=RUBRIC_AREAS)
-    r.add_argument("--gap", type=float, default=0.4, help="seconds between a reply and the next answer")
+    r.add_argument(
+        "--gap", type=float, default=0.4, help="seconds between a reply and the next answer"
+    )
     _voice_arguments(r)
 
     sub.add_parser("devices", help="list audio input and output devices")
@@ -57,20 +68,30 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print as JSON")
     ss = actions.add_parser("show", help="a session's summary: phases, ratings, speech figures")
     ss.add_argument("session", help="a session id, an id prefix, or 'latest'")
-    ss.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                    help="print the full JSON export")
+    ss.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print the full JSON export"
+    )
     sd = actions.add_parser("delete", help="delete a session and its recording")
     sd.add_argument("session", help="a session id, an id prefix, or 'latest'")
     sd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     e = sub.add_parser("export", help="export a session: transcript, subtitles, recording, report")
     e.add_argument("session", help="a session id, an id prefix, or 'latest'")
-    e.add_argument("--format", type=_export_formats, default=["md"], metavar="FORMAT",
-                   help="md, json, srt, vtt, html, audio or all; several as md,json "
-                        "(srt, vtt and html bring the recording along)")
+    e.add_argument(
+        "--format",
+        type=_export_formats,
+        default=["md"],
+        metavar="FORMAT",
+        help="md, json, srt, vtt, html, audio or all; several as md,json "
+        "(srt, vtt and html bring the recording along)",
+    )
     e.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
-    e.add_argument("--audio-format", choices=("flac", "wav"), default="flac",
-                   help="the exported recording: stereo, you left, the interviewer right")
+    e.add_argument(
+        "--audio-format",
+        choices=("flac", "wav"),
+        default="flac",
+        help="the exported recording: stereo, you left, the interviewer right",
+    )
 
     g = sub.add_parser("progress", help="compare ratings and speech figures across sessions")
     g.add_argument("--html", type=Path, metavar="FILE", help="also write a page with plots")
@@ -91,16 +112,23 @@ def _export_formats(value: str) -> list[str]:
     if bad or not names:
         shown = ", ".join(bad) if bad else repr(value)
         raise argparse.ArgumentTypeError(
-            f"unknown format {shown}: choose from {', '.join(EXPORT_FORMATS)} or all")
+            f"unknown format {shown}: choose from {', '.join(EXPORT_FORMATS)} or all"
+        )
     return names
 
 
 def _voice_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--audio", choices=("speakers", "headset"), default=None,
-                   help="speakers (default): the mic is muted while the interviewer talks; "
-                        "headset: talk over the interviewer to interrupt it")
+    p.add_argument(
+        "--audio",
+        choices=("speakers", "headset"),
+        default=None,
+        help="speakers (default): the mic is muted while the interviewer talks; "
+        "headset: talk over the interviewer to interrupt it",
+    )
     p.add_argument("--model", help="litellm model for the interviewer's words, e.g. local/smollm2")
-    p.add_argument("--config", type=Path, help="a config TOML (default: config.toml in the data dir)")
+    p.add_argument(
+        "--config", type=Path, help="a config TOML (default: config.toml in the data dir)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,9 +20,16 @@ class UserError(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
-    handlers = {"interview": interview, "sessions": _report("sessions"),
-                "export": _report("export"), "progress": _report("progress"),
-                "replay": _voice("replay"), "devices": _voice("devices"), "bench": _voice("bench"), "doctor": doctor}
+    handlers = {
+        "interview": interview,
+        "sessions": _report("sessions"),
+        "export": _report("export"),
+        "progress": _report("progress"),
+        "replay": _voice("replay"),
+        "devices": _voice("devices"),
+        "bench": _voice("bench"),
+        "doctor": doctor,
+    }
     try:
         return handlers[args.command](args)
     except (ContentError, JournalError, store.SessionNotFound, ConfigError) as e:
@@ -31,15 +38,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _report(name: str):  # type: ignore[no-untyped-def]
     """An after-the-interview subcommand (report_commands.py), imported when used."""
+
     def handler(args: argparse.Namespace) -> int:
         from voice_interviewer import report_commands
 
         return int(getattr(report_commands, name)(args))
+
     return handler
 
 
 def _voice(name: str):  # type: ignore[no-untyped-def]
     """A voice subcommand, imported only when used, with its failures made actionable."""
+
     def handler(args: argparse.Namespace) -> int:
         try:
             from voice_interviewer import voice_commands
@@ -56,6 +66,7 @@ def _voice(name: str):  # type: ignore[no-untyped-def]
             return getattr(voice_commands, name)(args)
         except (AudioError, ModelNotAvailableError, VoiceNotAvailableError) as e:
             raise UserError(str(e)) from e
+
     return handler
 
 
@@ -102,7 +113,11 @@ def _text_renderer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from voice_interviewer.config import load_settings
 
     settings = load_settings(getattr(args, "config", None))
-    configured = args.model or os.environ.get("VOICE_INTERVIEWER_MODEL") or settings.get("llm", {}).get("model")
+    configured = (
+        args.model
+        or os.environ.get("VOICE_INTERVIEWER_MODEL")
+        or settings.get("llm", {}).get("model")
+    )
     if not configured:
         return None
     from voice_interviewer.llm.config import llm_config_from
@@ -125,26 +140,32 @@ def sessions(args: argparse.Namespace) -> int:
             print(f"warning: {e}", file=sys.stderr)
             continue
         ratings = {a.area: a.rating for a in record.scorecard.areas} if record.scorecard else {}
-        rows.append({
-            "id": record.session_id,
-            "date": record.created,
-            "problem": record.problem_id,
-            "phase": record.phase_reached,
-            "finished": record.ended,
-            "ratings": ratings,
-        })
+        rows.append(
+            {
+                "id": record.session_id,
+                "date": record.created,
+                "problem": record.problem_id,
+                "phase": record.phase_reached,
+                "finished": record.ended,
+                "ratings": ratings,
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
     if not rows:
-        print(f"No saved sessions in {store.sessions_dir()}. Start one: voice-interviewer interview --text")
+        print(
+            f"No saved sessions in {store.sessions_dir()}. Start one: voice-interviewer interview --text"
+        )
         return 0
     short = {"Novice": "N", "Intermediate": "I", "Expert": "E"}
     print(f"{'id':<21} {'date':<20} {'problem':<28} {'phase':<13} ratings (FE/MS/MD/ED)")
     for r in rows:
         ratings = "/".join(short[v] for v in r["ratings"].values()) if r["ratings"] else "-"
         phase = r["phase"] + ("" if r["finished"] else " *")
-        print(f"{r['id']:<21} {r['date'][:19]:<20} {(r['problem'] or '-'):<28} {phase:<13} {ratings}")
+        print(
+            f"{r['id']:<21} {r['date'][:19]:<20} {(r['problem'] or '-'):<28} {phase:<13} {ratings}"
+        )
     if not all(r["finished"] for r in rows):
         print("\n* unfinished: continue with `voice-interviewer interview --text --resume ID`")
     return 0
@@ -193,8 +214,10 @@ def doctor(args: argparse.Namespace) -> int:
         found = list_devices()
         inputs = [d for d in found if d.input_channels > 0]
         outputs = [d for d in found if d.output_channels > 0]
-        print(f"Audio: {len(inputs)} input and {len(outputs)} output device(s)"
-              + ("" if inputs else "; no microphone: use `replay` or `--text`"))
+        print(
+            f"Audio: {len(inputs)} input and {len(outputs)} output device(s)"
+            + ("" if inputs else "; no microphone: use `replay` or `--text`")
+        )
     except AudioError as e:
         print(f"Audio: {e}")
     return 0 if ok else 1

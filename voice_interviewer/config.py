@@ -73,7 +73,9 @@ def build(cls: type[T], table: dict[str, Any] | None, where: str, **overrides: A
     known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise ConfigError(f"[{where}] has unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ConfigError(
+            f"[{where}] has unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     hints = typing.get_type_hints(cls)
     for name, value in list(values.items()):
         kind = hints.get(name)

@@ -43,7 +43,7 @@ def parse_script(text: str) -> list[ScriptTurn]:
         m = _DURATION.match(body)
         if m:
             seconds = float(m.group(1)) * (60 if m.group(2) in ("m", "min") else 1)
-            body = body[m.end():]
+            body = body[m.end() :]
         if body.strip():
             turns.append(ScriptTurn(body.strip(), seconds, start))
         paragraph.clear()
@@ -75,8 +75,9 @@ def load_script(path: Path) -> list[ScriptTurn]:
 class TextInterview:
     """Drives a session from typed or scripted turns and prints the conversation."""
 
-    def __init__(self, session: InterviewSession, out: TextIO | None = None,
-                 renderer: Any = None) -> None:
+    def __init__(
+        self, session: InterviewSession, out: TextIO | None = None, renderer: Any = None
+    ) -> None:
         self.session = session
         # Looked up now, not at import, so redirection and test capture see the transcript.
         self.out = out or sys.stdout
@@ -89,7 +90,9 @@ class TextInterview:
             return move.text
         words = "".join(r.text for r in self.renderer.render(move, self._candidate)).strip()
         if words and words != move.text:
-            self.session.record("said", turn=move.turn, text=words, full_text=words, interrupted=False)
+            self.session.record(
+                "said", turn=move.turn, text=words, full_text=words, interrupted=False
+            )
         return words or move.text
 
     def show(self, move: Move) -> None:
@@ -126,17 +129,25 @@ class TextInterview:
 
     def _finish(self) -> None:
         session = self.session
-        if session.finished and session.director.scorecard is not None and self.renderer is not None:
+        if (
+            session.finished
+            and session.director.scorecard is not None
+            and self.renderer is not None
+        ):
             from voice_interviewer.llm.scorecard_prose import scorecard_prose_for
 
             session.set_scorecard(scorecard_prose_for(self.renderer, session.director.scorecard))
         if session.finished and session.director.scorecard is not None:
             self.out.write("\n" + format_scorecard(session.director.scorecard) + "\n")
-            self.out.write(f"\nSaved as {session.session_id}. "
-                           f"Export it with: voice-interviewer export {session.session_id} --format md\n")
+            self.out.write(
+                f"\nSaved as {session.session_id}. "
+                f"Export it with: voice-interviewer export {session.session_id} --format md\n"
+            )
         else:
-            self.out.write(f"\nSession {session.session_id} saved. "
-                           f"Continue it with: voice-interviewer interview --text --resume {session.session_id}\n")
+            self.out.write(
+                f"\nSession {session.session_id} saved. "
+                f"Continue it with: voice-interviewer interview --text --resume {session.session_id}\n"
+            )
         session.close()
 
 

@@ -6,7 +6,6 @@ import argparse
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from voice_interviewer import config as cfg
@@ -45,8 +44,16 @@ def loop_config(settings: dict[str, Any], audio_mode: str | None) -> Any:
     return cfg.build(LoopConfig, settings.get("audio"), "audio", audio_mode=audio_mode)
 
 
-def run_loop(session: InterviewSession, first: Move | None, source: Any, sink: Any, models: Any,
-             loop_cfg: Any, awaiting: threading.Event | None = None, keys: bool = True) -> Any:
+def run_loop(
+    session: InterviewSession,
+    first: Move | None,
+    source: Any,
+    sink: Any,
+    models: Any,
+    loop_cfg: Any,
+    awaiting: threading.Event | None = None,
+    keys: bool = True,
+) -> Any:
     """Run the voice loop with a recording and the terminal display; returns the loop."""
     from voice_interviewer.audio.errors import AudioDeviceLost
     from voice_interviewer.runtime.app import recording_path, session_clock, splitter_factory
@@ -58,25 +65,50 @@ def run_loop(session: InterviewSession, first: Move | None, source: Any, sink: A
     clock = session_clock(session)
     path = recording_path(session)
     recorder = StereoRecorder(path, t0=clock.now())
-    session.record("recording", path=path.name, t0=round(clock.now(), 3), rate=16000,
-                   channels=["candidate", "interviewer"])
+    session.record(
+        "recording",
+        path=path.name,
+        t0=round(clock.now(), 3),
+        rate=16000,
+        channels=["candidate", "interviewer"],
+    )
     display = TerminalDisplay(session)
     for note in models.notes:
         print(f"  {note}")
-    loop = VoiceLoop(session, source, sink, models.stt, models.tts, models.renderer, splitter_factory,
-                     clock.now, loop_cfg, recorder, on_event=display.on_event, awaiting_answer=awaiting)
+    loop = VoiceLoop(
+        session,
+        source,
+        sink,
+        models.stt,
+        models.tts,
+        models.renderer,
+        splitter_factory,
+        clock.now,
+        loop_cfg,
+        recorder,
+        on_event=display.on_event,
+        awaiting_answer=awaiting,
+    )
     reader = None
     if keys:
         from voice_interviewer.runtime.keys import KeyReader
 
-        reader = KeyReader(lambda key: {" ": loop.end_turn_now, "h": lambda: loop.inject("hint"),
-                                        "q": lambda: loop.inject("end the interview")}.get(key, lambda: None)())
+        reader = KeyReader(
+            lambda key: {
+                " ": loop.end_turn_now,
+                "h": lambda: loop.inject("hint"),
+                "q": lambda: loop.inject("end the interview"),
+            }.get(key, lambda: None)()
+        )
         reader.start()
     try:
         loop.run(first)
     except AudioDeviceLost as e:
-        print(f"\nThe audio device was lost: {e}\nThe session is saved; continue it with:\n"
-              f"  voice-interviewer interview --resume {session.session_id}", file=sys.stderr)
+        print(
+            f"\nThe audio device was lost: {e}\nThe session is saved; continue it with:\n"
+            f"  voice-interviewer interview --resume {session.session_id}",
+            file=sys.stderr,
+        )
         session.record("device_lost", message=str(e))
     finally:
         if reader is not None:
@@ -95,10 +127,14 @@ def _finish(session: InterviewSession, models: Any) -> None:
 
         session.set_scorecard(scorecard_prose_for(models.renderer, director.scorecard))
         print("\n" + format_scorecard(director.scorecard))
-        print(f"\nSaved as {session.session_id}. Export it with: voice-interviewer export {session.session_id}")
+        print(
+            f"\nSaved as {session.session_id}. Export it with: voice-interviewer export {session.session_id}"
+        )
     else:
-        print(f"\nSession {session.session_id} saved. Continue it with: "
-              f"voice-interviewer interview --resume {session.session_id}")
+        print(
+            f"\nSession {session.session_id} saved. Continue it with: "
+            f"voice-interviewer interview --resume {session.session_id}"
+        )
     session.close()
 
 
@@ -110,8 +146,12 @@ def interview(args: argparse.Namespace) -> int:
 
     settings = cfg.load_settings(args.config)
     devices = settings.get("devices", {})
-    in_cfg = cfg.build(DeviceConfig, devices.get("input"), "devices.input", device=args.input_device)
-    out_cfg = cfg.build(DeviceConfig, devices.get("output"), "devices.output", device=args.output_device)
+    in_cfg = cfg.build(
+        DeviceConfig, devices.get("input"), "devices.input", device=args.input_device
+    )
+    out_cfg = cfg.build(
+        DeviceConfig, devices.get("output"), "devices.output", device=args.output_device
+    )
     loop_cfg = loop_config(settings, args.audio)
     # Fail fast, before minutes of model loading, when there is no microphone or speaker.
     from voice_interviewer.audio.devices import find_device
@@ -131,11 +171,11 @@ def interview(args: argparse.Namespace) -> int:
 
 def replay(args: argparse.Namespace) -> int:
     """Play recorded answers through the same loop, in real time; save the interviewer's audio."""
+    import soundfile
+
     from voice_interviewer.audio.memory import MemorySink
     from voice_interviewer.runtime.app import load_models
     from voice_interviewer.runtime.replay import ReplaySource, answer_files, load_answer
-
-    import soundfile
 
     files = answer_files(args.folder)
     answers = [load_answer(p) for p in files]

@@ -136,7 +136,9 @@ def test_pause_stops_the_phase_clock(content):
     assert s.director.phase.id == "requirements"
     move = s.say(FILLER, 60)  # 10:00
     # Spans are on the session clock, like turn times: the 40-minute pause is inside the span.
-    assert move.kind == MoveKind.PHASE_CHANGE and s.director.phase_spans[0].ended_at == 600.0 + 40 * 60
+    assert (
+        move.kind == MoveKind.PHASE_CHANGE and s.director.phase_spans[0].ended_at == 600.0 + 40 * 60
+    )
 
 
 def test_the_snapshot_reports_minutes_left(content):

@@ -25,7 +25,11 @@ def _journal_turns(session: InterviewSession) -> list[dict]:
 
 def test_a_dropped_speculation_leaves_no_trace(content):
     session, clock = _session(content)
-    before = (len(session.director.turns), session.director.hint_level, len(_journal_turns(session)))
+    before = (
+        len(session.director.turns),
+        session.director.hint_level,
+        len(_journal_turns(session)),
+    )
     spec = session.speculate("give me a hint")
     assert spec.move.kind.value == "hint" and spec.director.hint_level == 1
     # The candidate went on talking: the speculation is simply dropped.
@@ -42,7 +46,11 @@ def test_a_committed_speculation_is_the_same_as_answering(content):
     expected = plain.respond(CandidateTurn(text, t_speech_end=1.0, t_endpoint=1.7))
     spec = spec_session.speculate(text)
     move = spec_session.commit(spec, CandidateTurn(text, t_speech_end=1.0, t_endpoint=1.7))
-    assert (move.kind, move.text, move.question) == (expected.kind, expected.text, expected.question)
+    assert (move.kind, move.text, move.question) == (
+        expected.kind,
+        expected.text,
+        expected.question,
+    )
     a = [(t["speaker"], t["text"]) for t in _journal_turns(plain)]
     b = [(t["speaker"], t["text"]) for t in _journal_turns(spec_session)]
     assert a == b

@@ -228,11 +228,20 @@ def test_spoken_session_cut_off_after_the_greeting(content, tmp_path, _isolated_
     lines = [
         {"type": "session", "created": "2026-01-01T00:00:00+00:00", "options": {"mode": "voice"}},
         {"type": "recording", "path": "recording.wav", "t0": 0.02, "rate": 16000},
-        {"type": "turn", "index": 0, "speaker": "interviewer", "text": "Hi. Let's warm up.",
-         "phase": "requirements", "t": 0.03},
+        {
+            "type": "turn",
+            "index": 0,
+            "speaker": "interviewer",
+            "text": "Hi. Let's warm up.",
+            "phase": "requirements",
+            "t": 0.03,
+        },
         {"type": "timing", "turn": 0, "t_first_audio": 0.1},
-        {"type": "state", "phase": "requirements",
-         "phases": [{"phase": "requirements", "started_at": 0.03, "ended_at": None}]},
+        {
+            "type": "state",
+            "phase": "requirements",
+            "phases": [{"phase": "requirements", "started_at": 0.03, "ended_at": None}],
+        },
     ]
     (directory / "journal.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
     record = load_record(directory)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from voice_interviewer.messages import MoveKind
 
-from .rig import Rig
 from .fakes import ScriptedRenderer
+from .rig import Rig
 
 STRONG = (
     "First collect data and check data quality and labels, then feature engineering with a "
@@ -36,7 +36,9 @@ def test_a_stale_speculative_reply_is_never_spoken(content) -> None:  # type: ig
     presented = [e for e in rig.journal() if e["type"] == "event" and e["kind"] == "warmup"]
     assert presented and "strong" in presented[0]["detail"]
     # Only the final answer became a turn, and it holds both parts of what was said.
-    assert rig.turns("candidate")[0].startswith("Hmm, okay.") and "skew" in rig.turns("candidate")[0]
+    assert (
+        rig.turns("candidate")[0].startswith("Hmm, okay.") and "skew" in rig.turns("candidate")[0]
+    )
 
 
 def test_an_unchanged_turn_speaks_the_speculative_reply_at_the_endpoint(content) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +48,9 @@ def test_an_unchanged_turn_speaks_the_speculative_reply_at_the_endpoint(content)
     rig.run(timeout=40)
 
     assert [m.kind for m in rig.renderer.moves] == [
-        MoveKind.GREETING, MoveKind.PRESENT_PROBLEM, MoveKind.WRAP_UP,
+        MoveKind.GREETING,
+        MoveKind.PRESENT_PROBLEM,
+        MoveKind.WRAP_UP,
     ]
     assert rig.loop.speculator.committed == 2
     timings = [e for e in rig.journal() if e["type"] == "timing" and e.get("t_endpoint")]

@@ -10,8 +10,10 @@ from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.speculation import Speculator
 from voice_interviewer.session.live import InterviewSession, SessionOptions
 
-WARMUP = ("You collect data and clean it, build features, train a model, evaluate it offline, "
-          "then deploy it and monitor it.")
+WARMUP = (
+    "You collect data and clean it, build features, train a model, evaluate it offline, "
+    "then deploy it and monitor it."
+)
 
 
 def _rig(content):
@@ -35,7 +37,9 @@ def test_a_commit_plays_the_held_audio_and_journals_the_turn(content):
     g, move = spec.begin("What scale are we designing for?")
     assert spec.hold_back(_audio(g, "first clause"))
     assert played == [] and len(session.director.turns) == turns_before
-    committed = spec.commit("What scale are we designing for?", CandidateTurn("What scale are we designing for?"))
+    committed = spec.commit(
+        "What scale are we designing for?", CandidateTurn("What scale are we designing for?")
+    )
     assert committed is not None and committed[1] is move
     assert [a.text for a in played] == ["first clause"]
     assert len(session.director.turns) == turns_before + 2

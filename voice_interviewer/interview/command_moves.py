@@ -26,7 +26,9 @@ class CommandMoves(_Base):
     """The command half of the director."""
 
     def _command(self, command: Command, turn: int) -> Move:
-        self.events.append(Event("command", turn, command.name, {"phrase": command.phrase, "area": command.area}))
+        self.events.append(
+            Event("command", turn, command.name, {"phrase": command.phrase, "area": command.area})
+        )
         lines = self.content.lines
         name = command.name
         if name == "end":
@@ -35,7 +37,11 @@ class CommandMoves(_Base):
             self.phases.pause()
             return self._move(MoveKind.PAUSE, lines["pause"], "", keep_question=True)
         if name == "repeat":
-            return self._move(MoveKind.REPEAT, lines["repeat"].format(question=self._last_question), self._last_question)
+            return self._move(
+                MoveKind.REPEAT,
+                lines["repeat"].format(question=self._last_question),
+                self._last_question,
+            )
         if name == "hint":
             return self._hint(turn)
         if name in ("easier", "harder"):
@@ -54,13 +60,17 @@ class CommandMoves(_Base):
             last = self._last_scorecard()
             if last is None:
                 question = self._last_question
-                return self._move(MoveKind.FOCUS, lines["continue_none"].format(question=question), question)
+                return self._move(
+                    MoveKind.FOCUS, lines["continue_none"].format(question=question), question
+                )
             # The seed: adjust the flow to last time's gaps, and ask what they want to work on.
             suggested = weakest_areas(last)
             self._focus(suggested, "continue_last", turn, speak=False)
             self._awaiting_focus = suggested
             question = lines["continue_last_question"]
-            text = lines["continue_last"].format(areas=self._area_titles(suggested), question=question)
+            text = lines["continue_last"].format(
+                areas=self._area_titles(suggested), question=question
+            )
             return self._move(MoveKind.FOCUS, text, question)
         raise AssertionError(f"unhandled command {name}")
 
@@ -77,24 +87,42 @@ class CommandMoves(_Base):
             if command.name == "end":
                 return self._wrap_up(turn, reason="early")
             return self.resume_prompt()
-        return self._move(MoveKind.PAUSE, self.content.lines["paused_reminder"], "", keep_question=True)
+        return self._move(
+            MoveKind.PAUSE, self.content.lines["paused_reminder"], "", keep_question=True
+        )
 
     def resume_prompt(self) -> Move:
-        """"Welcome back" and the question that was open (after a pause or a crash)."""
+        """ "Welcome back" and the question that was open (after a pause or a crash)."""
         question = self._last_question
-        return self._move(MoveKind.RESUME, self.content.lines["resume"].format(question=question),
-                          question, keep_question=True)
+        return self._move(
+            MoveKind.RESUME,
+            self.content.lines["resume"].format(question=question),
+            question,
+            keep_question=True,
+        )
 
     def _hint(self, turn: int) -> Move:
         lines = self.content.lines
         if self.problem is None:
             self.events.append(Event("hint", turn, "warm-up hint", {"level": 0}))
-            return self._move(MoveKind.HINT, lines["hint"].format(hint=lines["warmup_hint"]), self._last_question, keep_question=True)
+            return self._move(
+                MoveKind.HINT,
+                lines["hint"].format(hint=lines["warmup_hint"]),
+                self._last_question,
+                keep_question=True,
+            )
         exhausted = self._hint_level >= len(self.problem.hints)
         self._hint_level = min(self._hint_level + 1, len(self.problem.hints))
         hint = self.problem.hints[self._hint_level - 1]
         self.hints.append(HintTaken(turn, self.problem.id, hint.level, hint.reveals))
-        self.events.append(Event("hint", turn, f"level {hint.level}", {"level": hint.level, "problem": self.problem.id}))
+        self.events.append(
+            Event(
+                "hint",
+                turn,
+                f"level {hint.level}",
+                {"level": hint.level, "problem": self.problem.id},
+            )
+        )
         text = lines["hint_exhausted" if exhausted else "hint"].format(hint=hint.text)
         return self._move(MoveKind.HINT, text, self._last_question, keep_question=True)
 
@@ -111,9 +139,15 @@ class CommandMoves(_Base):
             if name == "harder" and self._follow_ups_used < len(self.problem.follow_ups):
                 self._follow_ups_used += 1
                 constraint = self.problem.follow_ups[self._follow_ups_used - 1]
-                return self._move(MoveKind.DIFFICULTY_CHANGE, lines["no_harder"].format(question=constraint), constraint)
+                return self._move(
+                    MoveKind.DIFFICULTY_CHANGE,
+                    lines["no_harder"].format(question=constraint),
+                    constraint,
+                )
             question = self._last_question
-            return self._move(MoveKind.DIFFICULTY_CHANGE, lines[f"no_{name}"].format(question=question), question)
+            return self._move(
+                MoveKind.DIFFICULTY_CHANGE, lines[f"no_{name}"].format(question=question), question
+            )
         self.strong = name == "harder" or (self.strong and name != "easier")
         move = self._present(self._choose(DIFFICULTIES[index]), name, turn)
         return replace(move, kind=MoveKind.DIFFICULTY_CHANGE)
@@ -121,12 +155,20 @@ class CommandMoves(_Base):
     def _focus(self, areas: list[str], source: str, turn: int, speak: bool = True) -> Move | None:
         self.focus_areas = areas
         lines = self.content.lines
-        target = next((i for i, p in enumerate(self.content.phases) if set(p.areas) & set(areas)), None)
+        target = next(
+            (i for i, p in enumerate(self.content.phases) if set(p.areas) & set(areas)), None
+        )
         if self.problem is not None and target is not None and target > self.phases.index:
             self.phases.advance(to=target)
             self._phase_turns = 0
-            self.events.append(Event("phase_change", turn, f"-> {self.phase.title} ({source})",
-                                     {"to": self.phase.id, "reason": source}))
+            self.events.append(
+                Event(
+                    "phase_change",
+                    turn,
+                    f"-> {self.phase.title} ({source})",
+                    {"to": self.phase.id, "reason": source},
+                )
+            )
         if not speak:
             return None
         if self.problem is not None:
@@ -135,4 +177,3 @@ class CommandMoves(_Base):
             question = self.content.warmup.question
         text = lines["focus"].format(area=self._area_titles(areas), question=question)
         return self._move(MoveKind.FOCUS, text, question)
-

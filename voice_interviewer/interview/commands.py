@@ -11,8 +11,16 @@ from voice_interviewer.interview.content import Commands
 # Checked in this order: the more specific phrases first, so "continue my last session" is not
 # read as "continue" and "can I get a hint" is not read as something shorter.
 _ORDER = (
-    "end", "continue_last", "focus", "hint", "repeat", "easier", "harder", "next_phase",
-    "pause", "resume",
+    "end",
+    "continue_last",
+    "focus",
+    "hint",
+    "repeat",
+    "easier",
+    "harder",
+    "next_phase",
+    "pause",
+    "resume",
 )
 
 

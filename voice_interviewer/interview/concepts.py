@@ -55,7 +55,11 @@ class ConceptMatcher:
                 if not norm:
                     continue
                 spaced = re.compile(r"(?<![a-z0-9])" + re.escape(norm) + r"(?![a-z0-9])")
-                joined = norm.replace(" ", "") if len(norm.replace(" ", "")) >= _JOINED_MIN_LETTERS else ""
+                joined = (
+                    norm.replace(" ", "")
+                    if len(norm.replace(" ", "")) >= _JOINED_MIN_LETTERS
+                    else ""
+                )
                 self._patterns.append((concept.id, synonym, spaced, joined))
 
     def find(self, text: str) -> dict[str, Match]:
@@ -74,7 +78,9 @@ class ConceptMatcher:
                 continue
             if joined_syn:
                 at = joined.find(joined_syn)
-                if at >= 0 and _on_word_edges(joined_offsets, at, at + len(joined_syn), norm, offsets):
+                if at >= 0 and _on_word_edges(
+                    joined_offsets, at, at + len(joined_syn), norm, offsets
+                ):
                     found[concept_id] = Match(
                         concept_id,
                         synonym,
@@ -108,7 +114,7 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def _join(norm: str, offsets: list[int]) -> tuple[str, list[int]]:
-    kept = [(c, o) for c, o in zip(norm, offsets) if c != " "]
+    kept = [(c, o) for c, o in zip(norm, offsets, strict=True) if c != " "]
     return "".join(c for c, _ in kept), [o for _, o in kept]
 
 

@@ -171,7 +171,9 @@ class Content:
         return next(a for a in self.rubric if a.id == area_id)
 
     def label(self, concept_id: str, problem: Problem | None = None) -> str:
-        concept = self.concepts.get(concept_id) or (problem.concepts.get(concept_id) if problem else None)
+        concept = self.concepts.get(concept_id) or (
+            problem.concepts.get(concept_id) if problem else None
+        )
         return concept.label if concept else concept_id.replace("_", " ")
 
     @cached_property
@@ -262,7 +264,9 @@ def _load(root: Path) -> Content:
             f"interview content not found at {root}; set VOICE_INTERVIEWER_PROMPTS to the prompts/ folder"
         )
     concepts_path = root / "concepts.toml"
-    concepts = {cid: _concept(cid, c, concepts_path) for cid, c in _read_toml(concepts_path).items()}
+    concepts = {
+        cid: _concept(cid, c, concepts_path) for cid, c in _read_toml(concepts_path).items()
+    }
     phases_raw = _read_toml(root / "phases.toml")["phase"]
     phases = tuple(
         Phase(
@@ -355,7 +359,11 @@ def _check_references(content: Content) -> None:
     known = set(content.concepts)
     named: list[tuple[str, str]] = []
     named += [("phases.toml", g) for p in content.phases for g in p.goals]
-    named += [("rubric.toml", c) for a in content.rubric for c in a.intermediate_concepts + a.expert_concepts]
+    named += [
+        ("rubric.toml", c)
+        for a in content.rubric
+        for c in a.intermediate_concepts + a.expert_concepts
+    ]
     named += [("probes.toml", c) for p in content.probes for c in p.triggers + p.covered_by]
     named += [("warmup.toml", c) for s in content.warmup.stages.values() for c in s.concepts]
     named += [("warmup.toml", c) for c in content.warmup.failure_modes]
@@ -365,6 +373,8 @@ def _check_references(content: Content) -> None:
     for phase in content.phases:
         missing = set(phase.goals) - set(phase.questions)
         if missing:
-            raise ContentError(f"phases.toml: phase {phase.id} has no question for {sorted(missing)}")
+            raise ContentError(
+                f"phases.toml: phase {phase.id} has no question for {sorted(missing)}"
+            )
     if tuple(a.id for a in content.rubric) != RUBRIC_AREAS:
         raise ContentError(f"rubric.toml: areas must be {RUBRIC_AREAS}")

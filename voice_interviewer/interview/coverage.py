@@ -24,7 +24,9 @@ class Coverage:
         found = matcher.find(text)
         for cid, match in found.items():
             quote = quote_around(text, match.start, match.end)
-            self.mentions.setdefault(cid, []).append(Evidence(turn=turn, quote=quote, concept=cid, t=t))
+            self.mentions.setdefault(cid, []).append(
+                Evidence(turn=turn, quote=quote, concept=cid, t=t)
+            )
         return set(found)
 
     def covered(self, cid: str, since: int = 0) -> bool:
@@ -75,7 +77,9 @@ def assess_warmup(text: str, found: set[str], warmup: Warmup) -> WarmupAssessmen
         or any(" " + normalize(p) + " " in norm for p in stage.phrases)
     )
     failures = tuple(c for c in warmup.failure_modes if c in found)
-    unsure = len(norm.split()) <= 12 and any(" " + normalize(u) + " " in norm for u in warmup.unsure)
+    unsure = len(norm.split()) <= 12 and any(
+        " " + normalize(u) + " " in norm for u in warmup.unsure
+    )
     if unsure or len(stages) < warmup.poor_below:
         level = "poor"
     elif len(stages) >= warmup.strong_at and failures:
@@ -85,7 +89,9 @@ def assess_warmup(text: str, found: set[str], warmup: Warmup) -> WarmupAssessmen
     return WarmupAssessment(stages, failures, level)
 
 
-def area_concepts(content: Content, area: str, extra: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def area_concepts(
+    content: Content, area: str, extra: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
     """Every concept that counts for a rubric area: the rubric's and the problem's key ones."""
     rubric = content.area(area)
     ids = list(rubric.intermediate_concepts + rubric.expert_concepts)

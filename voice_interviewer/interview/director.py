@@ -122,8 +122,11 @@ class Director(CommandMoves):
         The content, the clock and the command parser are shared (immutable or external);
         everything the interview state holds is copied.
         """
-        memo = {id(self.content): self.content, id(self.phases.clock): self.phases.clock,
-                id(self._commands): self._commands}
+        memo = {
+            id(self.content): self.content,
+            id(self.phases.clock): self.phases.clock,
+            id(self._commands): self._commands,
+        }
         return copy.deepcopy(self, memo)
 
     # --- the two entry points ------------------------------------------------------------
@@ -164,7 +167,10 @@ class Director(CommandMoves):
                 "warmup",
                 turn,
                 f"warm-up {assessment.level}: {len(assessment.stages)} stages -> {difficulty}",
-                {"stages": list(assessment.stages), "failure_modes": list(assessment.failure_modes)},
+                {
+                    "stages": list(assessment.stages),
+                    "failure_modes": list(assessment.failure_modes),
+                },
             )
         )
         template = {"poor": "present_problem_poor", "strong": "present_problem_strong"}.get(
@@ -176,8 +182,10 @@ class Director(CommandMoves):
         if self._forced_problem is not None and not self._used_problems:
             return self._forced_problem
         # The seed's own problems first, then the authored ones, in bank order.
-        pool = sorted((p for p in self.content.problems if p.difficulty == difficulty),
-                      key=lambda p: p.source != "seed")
+        pool = sorted(
+            (p for p in self.content.problems if p.difficulty == difficulty),
+            key=lambda p: p.source != "seed",
+        )
         fresh = [p for p in pool if p.id not in self._used_problems]
         unseen = [p for p in fresh if p.id not in self._recent]
         choice = (unseen or fresh or pool)[0]
@@ -208,7 +216,9 @@ class Director(CommandMoves):
             return self._move(MoveKind.SCOPE_ANSWER, scope, self._last_question, keep_question=True)
         if self._needs_pushback(found):
             self._pushbacks += 1
-            self.events.append(Event("pushback", turn, "model architecture before business goal and data"))
+            self.events.append(
+                Event("pushback", turn, "model architecture before business goal and data")
+            )
             question = self.content.lines["pushback_question"]
             text = self.content.lines["pushback"].format(question=question)
             return self._move(MoveKind.PUSHBACK, text, question[0].upper() + question[1:])
@@ -241,7 +251,9 @@ class Director(CommandMoves):
             return self._move(MoveKind.FOLLOW_UP, text, constraint)
         if not found and len(text.split()) < 4:
             question = self._last_question
-            return self._move(MoveKind.CLARIFY, self.content.lines["clarify"].format(question=question), question)
+            return self._move(
+                MoveKind.CLARIFY, self.content.lines["clarify"].format(question=question), question
+            )
         question = self._next_question() or self._fallback_question()
         ack = self.content.lines["acknowledge"][turn % len(self.content.lines["acknowledge"])]
         return self._move(MoveKind.FOLLOW_UP, f"{ack} {question}", question)
@@ -251,7 +263,17 @@ class Director(CommandMoves):
         assert self.problem is not None
         lowered = text.lower()
         asks = "?" in text or lowered.split(" ", 1)[0] in {
-            "what", "how", "is", "are", "do", "does", "can", "could", "should", "which", "who"
+            "what",
+            "how",
+            "is",
+            "are",
+            "do",
+            "does",
+            "can",
+            "could",
+            "should",
+            "which",
+            "who",
         }
         if not asks:
             return ""
@@ -275,7 +297,8 @@ class Director(CommandMoves):
         probe follows the conversation), and its point is still uncovered."""
         recent = turn - 2
         due = [
-            p for p in self.content.probes
+            p
+            for p in self.content.probes
             if p.id not in self._fired_probes
             and probe_due(p, self.coverage, self._problem_turn)
             and max((t for c in p.triggers for t in self.coverage.turns(c)), default=-1) >= recent
@@ -327,7 +350,9 @@ class Director(CommandMoves):
         ]
 
     def _concept_area(self, cid: str) -> str:
-        concept = self.content.concepts.get(cid) or (self.problem.concepts.get(cid) if self.problem else None)
+        concept = self.content.concepts.get(cid) or (
+            self.problem.concepts.get(cid) if self.problem else None
+        )
         return concept.area if concept else ""
 
     def _next_question(self, areas: Sequence[str] | None = None) -> str | None:
@@ -367,24 +392,37 @@ class Director(CommandMoves):
         self.phases.advance()
         self._phase_turns = 0
         self.events.append(
-            Event("phase_change", turn, f"{phase.title} -> {self.phase.title} ({reason})",
-                  {"from": phase.id, "to": self.phase.id, "reason": reason, "summary": summary})
+            Event(
+                "phase_change",
+                turn,
+                f"{phase.title} -> {self.phase.title} ({reason})",
+                {"from": phase.id, "to": self.phase.id, "reason": reason, "summary": summary},
+            )
         )
         opening = self.phase.opening
-        text = lines["phase_change"].format(phase=phase.title.lower(), summary=summary, next_opening=opening)
+        text = lines["phase_change"].format(
+            phase=phase.title.lower(), summary=summary, next_opening=opening
+        )
         return self._move(MoveKind.PHASE_CHANGE, text, opening)
 
     def _wrap_up(self, turn: int, reason: str) -> Move:
         self.phases.close()
         self.finished = True
         self.scorecard = build_scorecard(
-            self.content, self.problem, self.coverage, self.hints, self.events, self.turns,
+            self.content,
+            self.problem,
+            self.coverage,
+            self.hints,
+            self.events,
+            self.turns,
             since=self._problem_turn,
         )
         summary = "; ".join(f"{a.title}: {a.rating}" for a in self.scorecard.areas) + "."
         template = {"early": "wrap_up_early", "done": "wrap_up_done"}.get(reason, "wrap_up")
         self.events.append(Event("end", turn, reason))
-        return self._move(MoveKind.WRAP_UP, self.content.lines[template].format(summary=summary), "", ends=True)
+        return self._move(
+            MoveKind.WRAP_UP, self.content.lines[template].format(summary=summary), "", ends=True
+        )
 
     # --- helpers -------------------------------------------------------------------------
     def _matcher(self) -> ConceptMatcher:
@@ -402,7 +440,15 @@ class Director(CommandMoves):
         self.turns.append(turn)
         return turn.index
 
-    def _move(self, kind: MoveKind, text: str, question: str, *, ends: bool = False, keep_question: bool = False) -> Move:
+    def _move(
+        self,
+        kind: MoveKind,
+        text: str,
+        question: str,
+        *,
+        ends: bool = False,
+        keep_question: bool = False,
+    ) -> Move:
         if question and not keep_question:
             self._last_question = question
         if ends:
@@ -418,8 +464,15 @@ class Director(CommandMoves):
             hint_level_earned=self._hint_level,
             difficulty=self.difficulty,
         )
-        return Move(kind=kind, text=text, question=question, phase=self.phase.id, turn=index,
-                    snapshot=snapshot, ends_interview=ends)
+        return Move(
+            kind=kind,
+            text=text,
+            question=question,
+            phase=self.phase.id,
+            turn=index,
+            snapshot=snapshot,
+            ends_interview=ends,
+        )
 
 
 def _join(items: Any) -> str:

@@ -50,13 +50,17 @@ def build_scorecard(
         firsts = {c: coverage.first(c, since) for c in ids}
         covered = tuple(c for c in ids if firsts[c] is not None)
         missing = tuple(c for c in ids if firsts[c] is None)
-        evidence = tuple(sorted((e for e in firsts.values() if e is not None), key=lambda e: e.turn))
+        evidence = tuple(
+            sorted((e for e in firsts.values() if e is not None), key=lambda e: e.turn)
+        )
         areas.append(
             AreaRating(
                 area=area.id,
                 title=area.title,
                 rating=rating,
-                justification=_justify(content, problem, area, rating, earned, evidence, missing, penalising),
+                justification=_justify(
+                    content, problem, area, rating, earned, evidence, missing, penalising
+                ),
                 evidence=evidence,
                 lowered_by_hints=rating != earned,
                 covered=covered,
@@ -69,7 +73,10 @@ def build_scorecard(
         improvements=_improvements(content, problem, areas, events, hints),
         resources=_resources(content, areas),
         hint_rule=rule.text,
-        extra={"hints_taken": len(hints), "candidate_turns": sum(t.speaker == "candidate" for t in turns)},
+        extra={
+            "hints_taken": len(hints),
+            "candidate_turns": sum(t.speaker == "candidate" for t in turns),
+        },
     )
 
 
@@ -83,7 +90,9 @@ def _justify(
     missing: tuple[str, ...],
     penalising: Sequence[Any],
 ) -> str:
-    descriptor = {"Novice": area.novice, "Intermediate": area.intermediate, "Expert": area.expert}[rating]
+    descriptor = {"Novice": area.novice, "Intermediate": area.intermediate, "Expert": area.expert}[
+        rating
+    ]
     parts = [f"{rating}: {descriptor}."]
     if evidence:
         distinct = list({(e.turn, e.quote): e for e in evidence}.values())
@@ -92,7 +101,9 @@ def _justify(
     else:
         parts.append("Nothing you said touched this area.")
     if missing and rating != "Expert":
-        parts.append("Not covered: " + ", ".join(content.label(c, problem) for c in missing[:3]) + ".")
+        parts.append(
+            "Not covered: " + ", ".join(content.label(c, problem) for c in missing[:3]) + "."
+        )
     if rating != earned:
         levels = sorted({h.level for h in penalising})
         parts.append(
@@ -114,10 +125,14 @@ def _strengths(
         if area.rating != "Novice" and area.evidence:
             best = area.evidence[-1] if area.rating == "Expert" else area.evidence[0]
             label = content.label(best.concept, problem)
-            found.append(f'{area.title}: you brought up {label} (turn {best.turn}: "{best.quote}").')
+            found.append(
+                f'{area.title}: you brought up {label} (turn {best.turn}: "{best.quote}").'
+            )
     probes = {e.detail for e in events if e.type == "probe"}
     if coverage.covered("training_serving_skew", since) and "training_serving_skew" not in probes:
-        found.append("You raised training-serving skew without being asked, a common production failure.")
+        found.append(
+            "You raised training-serving skew without being asked, a common production failure."
+        )
     model_turns = coverage.turns("model_architecture", since)
     scope_turns = coverage.turns("business_objective", since)
     if scope_turns and (not model_turns or min(scope_turns) < min(model_turns)):
@@ -141,10 +156,16 @@ def _improvements(
             labels = ", ".join(content.label(c, problem) for c in area.missing[:3])
             found.append(f"{area.title}: work {labels} into your designs unprompted.")
     if any(e.type == "pushback" for e in events):
-        found.append("Scope first: state the business objective, success metric and data before the model.")
+        found.append(
+            "Scope first: state the business objective, success metric and data before the model."
+        )
     fired = [e.detail for e in events if e.type == "probe"]
     if fired:
-        found.append("Several points came up only when probed (" + ", ".join(p.replace("_", " ") for p in fired[:3]) + "); raise them yourself.")
+        found.append(
+            "Several points came up only when probed ("
+            + ", ".join(p.replace("_", " ") for p in fired[:3])
+            + "); raise them yourself."
+        )
     if hints:
         found.append(f"You took {len(hints)} hint(s); practise this problem again without them.")
     found.append("Close each part by naming what breaks in production and how you would detect it.")
@@ -152,7 +173,9 @@ def _improvements(
 
 
 def _resources(content: Content, areas: list[AreaRating]) -> tuple[str, ...]:
-    weakest = [a.area for a in sorted(areas, key=lambda a: LEVELS.index(a.rating)) if a.rating != "Expert"]
+    weakest = [
+        a.area for a in sorted(areas, key=lambda a: LEVELS.index(a.rating)) if a.rating != "Expert"
+    ]
     weakest = weakest or [a.area for a in areas]
     chosen: list[str] = []
     for area in weakest:

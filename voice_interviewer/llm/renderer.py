@@ -11,7 +11,6 @@ reply is finished in the director's words. The interview never waits on the LLM 
 from __future__ import annotations
 
 import copy
-
 import logging
 import re
 import time

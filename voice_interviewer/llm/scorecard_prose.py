@@ -187,5 +187,9 @@ def scorecard_prose_for(renderer: object, card: Scorecard) -> Scorecard:
 
 
 __all__ = [
-    "ProseRejected", "apply_prose", "prose_messages", "scorecard_prose_for", "write_scorecard_prose",
+    "ProseRejected",
+    "apply_prose",
+    "prose_messages",
+    "scorecard_prose_for",
+    "write_scorecard_prose",
 ]

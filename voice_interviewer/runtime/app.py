@@ -29,7 +29,9 @@ class Models:
     notes: list[str] = field(default_factory=list)
 
 
-def load_models(settings: dict[str, Any], model_flag: str | None = None, prompts: Path | None = None) -> Models:
+def load_models(
+    settings: dict[str, Any], model_flag: str | None = None, prompts: Path | None = None
+) -> Models:
     """Load and warm STT, TTS and the LLM renderer at the same time (DESIGN.md: warm start).
 
     The heavy libraries release the GIL while loading and running, so three threads overlap
@@ -70,9 +72,14 @@ def load_models(settings: dict[str, Any], model_flag: str | None = None, prompts
         return made
 
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="load") as pool:
-        futures = {name: pool.submit(timed, name, fn) for name, fn in (("stt", stt), ("tts", tts), ("llm", renderer))}
+        futures = {
+            name: pool.submit(timed, name, fn)
+            for name, fn in (("stt", stt), ("tts", tts), ("llm", renderer))
+        }
         made = {name: f.result() for name, f in futures.items()}
-    notes = [f"speech recognition: {made['stt'].model_path} on {made['stt'].device} ({made['stt'].device_reason})"]
+    notes = [
+        f"speech recognition: {made['stt'].model_path} on {made['stt'].device} ({made['stt'].device_reason})"
+    ]
     notes.append(f"voice: {Path(str(made['tts'].voice_path)).name}")
     notes.append(f"interviewer words: {llm_config.model or 'the director (no LLM configured)'}")
     return Models(made["stt"], made["tts"], made["llm"], seconds, notes)

@@ -14,10 +14,29 @@ from typing import Any
 from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.player import Heard, Player
 
-BACKCHANNELS = frozenset({
-    "mm hm", "mhm", "mm", "hmm", "uh huh", "yeah", "yep", "yes", "right", "okay", "ok", "sure",
-    "got it", "i see", "cool", "nice", "great", "ah", "oh",
-})
+BACKCHANNELS = frozenset(
+    {
+        "mm hm",
+        "mhm",
+        "mm",
+        "hmm",
+        "uh huh",
+        "yeah",
+        "yep",
+        "yes",
+        "right",
+        "okay",
+        "ok",
+        "sure",
+        "got it",
+        "i see",
+        "cool",
+        "nice",
+        "great",
+        "ah",
+        "oh",
+    }
+)
 
 
 class BargeIn:

@@ -18,7 +18,9 @@ from voice_interviewer.session.live import InterviewSession
 class TerminalDisplay:
     """Receives the loop's events (``on_event``) and writes them to a terminal or a log."""
 
-    def __init__(self, session: InterviewSession, out: TextIO | None = None, show_timings: bool = True) -> None:
+    def __init__(
+        self, session: InterviewSession, out: TextIO | None = None, show_timings: bool = True
+    ) -> None:
         self.session = session
         self.out = out or sys.stdout
         self.show_timings = show_timings
@@ -37,11 +39,16 @@ class TerminalDisplay:
     def _on_move(self, data: dict[str, Any]) -> None:
         move: Move = data["move"]
         director = self.session.director
-        if director.phase.id != self._phase or move.kind in (MoveKind.GREETING, MoveKind.PHASE_CHANGE):
+        if director.phase.id != self._phase or move.kind in (
+            MoveKind.GREETING,
+            MoveKind.PHASE_CHANGE,
+        ):
             self._phase = director.phase.id
             minutes = director.minutes_left_in_phase()
-            self._line(f"\n== {director.phase.title}: {minutes:.0f} min left"
-                       f"{' | hint level ' + str(director.hint_level) if director.hint_level else ''} ==")
+            self._line(
+                f"\n== {director.phase.title}: {minutes:.0f} min left"
+                f"{' | hint level ' + str(director.hint_level) if director.hint_level else ''} =="
+            )
             diagram = director.content.diagrams.get(director.phase.diagram)
             if diagram and move.kind == MoveKind.PHASE_CHANGE:
                 self._line(diagram)
@@ -57,8 +64,10 @@ class TerminalDisplay:
         self._end_speech()
         timing, self._timing = self._timing, None
         if self.show_timings and timing and timing.get("voice_to_voice") is not None:
-            self._line(f"  (reply began {timing['voice_to_voice'] * 1000:.0f} ms after you stopped; "
-                       f"{timing.get('response_latency', 0) * 1000:.0f} ms after the endpoint)")
+            self._line(
+                f"  (reply began {timing['voice_to_voice'] * 1000:.0f} ms after you stopped; "
+                f"{timing.get('response_latency', 0) * 1000:.0f} ms after the endpoint)"
+            )
         self._line("(listening... space: end my turn, h: hint, q: end)")
 
     def _on_candidate_partial(self, data: dict[str, Any]) -> None:

@@ -47,6 +47,7 @@ from voice_interviewer.session.recording import StereoRecorder
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class LoopConfig:
     """How the loop takes turns."""
@@ -104,7 +105,9 @@ class VoiceLoop:
         self.recorder = recorder
         self.generation = Generation()
         self.detector = SpeechDetector(self.config.vad, self.config.endpointer)
-        self.player = Player(sink, self.generation, clock, recorder, on_first_audio=self._first_audio)
+        self.player = Player(
+            sink, self.generation, clock, recorder, on_first_audio=self._first_audio
+        )
         self._emit = on_event or (lambda kind, data: None)
         self.speculator = Speculator(session, self.generation, self._to_player)
         self._turn_serial = 0  # turns ended so far; a speculation for an older one is skipped
@@ -112,14 +115,21 @@ class VoiceLoop:
         self._stt_q: queue.Queue[SpeechSegment | TurnEnded | None] = queue.Queue(maxsize=64)
         self._notes_q: queue.Queue[tuple[str, float]] = queue.Queue(maxsize=64)
         self._control_q: queue.Queue[str] = queue.Queue(maxsize=16)
-        self._turn_q: queue.Queue[tuple[CandidateTurn, float | None] | Speculate | None] = queue.Queue(maxsize=8)
+        self._turn_q: queue.Queue[tuple[CandidateTurn, float | None] | Speculate | None] = (
+            queue.Queue(maxsize=8)
+        )
         self._clause_q: queue.Queue[tuple[int, str, bool] | None] = queue.Queue(maxsize=32)
         self._done = threading.Event()
         self._timings: dict[int, TurnTiming] = {}
         self._moves: dict[int, Move] = {}
         self._timing_lock = threading.Lock()
-        self.barge_in = BargeIn(self.player, self.generation, self._record_heard, self._emit,
-                                self.config.backchannel_max_words)
+        self.barge_in = BargeIn(
+            self.player,
+            self.generation,
+            self._record_heard,
+            self._emit,
+            self.config.backchannel_max_words,
+        )
         self._gate_open = True
         self.awaiting_answer = awaiting_answer or threading.Event()
         """Set while the interviewer has finished speaking and waits for the candidate."""
@@ -267,7 +277,9 @@ class VoiceLoop:
                 continue
             if self.barge_in.holding is not None or backchannel:
                 continue  # a backchannel the interviewer talked through: not a turn to answer
-            turn = CandidateTurn(text=text, t_speech_end=item.t_speech_end, t_endpoint=item.t_endpoint, words=words)
+            turn = CandidateTurn(
+                text=text, t_speech_end=item.t_speech_end, t_endpoint=item.t_endpoint, words=words
+            )
             if not self._commit_speculation(turn, last_stt):
                 self._turn_q.put((turn, last_stt))
 
@@ -312,7 +324,9 @@ class VoiceLoop:
                 return
             if item is None:
                 # The source has ended (a replay ran out of answers): finish the last reply.
-                while not self.player.reply_done(self.generation.current) and not self._done.is_set():
+                while (
+                    not self.player.reply_done(self.generation.current) and not self._done.is_set()
+                ):
                     time.sleep(0.02)
                 self._done.set()
                 return
@@ -330,8 +344,13 @@ class VoiceLoop:
             generation = self.generation.bump()
             self._emit("candidate_turn", {"text": turn.text})
             move = self.session.respond(turn)
-            timing = TurnTiming(turn=move.turn, t_speech_end=turn.t_speech_end,
-                                 t_endpoint=turn.t_endpoint, stt_last_segment_s=stt_s, t_move=self.clock())
+            timing = TurnTiming(
+                turn=move.turn,
+                t_speech_end=turn.t_speech_end,
+                t_endpoint=turn.t_endpoint,
+                stt_last_segment_s=stt_s,
+                t_move=self.clock(),
+            )
             self._say(move, generation, timing, turn.text)
             # While the candidate talks, a local LLM evaluates the new turns into its KV cache.
             self.renderer.refresh_cache()
@@ -356,8 +375,14 @@ class VoiceLoop:
             self.renderer.restore(token)
         self._spec_undo = None
 
-    def _say(self, move: Move, generation: int, timing: TurnTiming, candidate_text: str = "",
-             announce: bool = True) -> None:
+    def _say(
+        self,
+        move: Move,
+        generation: int,
+        timing: TurnTiming,
+        candidate_text: str = "",
+        announce: bool = True,
+    ) -> None:
         with self._timing_lock:
             self._timings[generation] = timing
             self._moves[generation] = move
@@ -400,8 +425,11 @@ class VoiceLoop:
                     self._route(replace(audio, generation=generation, is_last=False))
             if last:
                 self._route(SpeechAudio(_EMPTY, 16_000, "", is_last=True, generation=generation))
-                ender = threading.Thread(target=self._guard(partial(self._after_reply, generation)),
-                                         name="reply-end", daemon=True)
+                ender = threading.Thread(
+                    target=self._guard(partial(self._after_reply, generation)),
+                    name="reply-end",
+                    daemon=True,
+                )
                 self._reply_threads.append(ender)
                 ender.start()
 
@@ -441,7 +469,9 @@ class VoiceLoop:
         if timing is None:
             return
         timing.t_first_audio = t
-        fields = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in timing.__dict__.items()}
+        fields = {
+            k: (round(v, 4) if isinstance(v, float) else v) for k, v in timing.__dict__.items()
+        }
         if timing.t_endpoint is not None:
             fields["response_latency"] = round(t - timing.t_endpoint, 4)
         if timing.t_speech_end is not None:
@@ -455,12 +485,18 @@ class VoiceLoop:
         if heard.interrupted:
             self.renderer.heard(heard.text)  # the LLM's history holds what was actually said
         move = self._moves.get(heard.generation)
-        self.session.record("said", turn=move.turn if move else None, text=heard.text,
-                            full_text=heard.full_text, interrupted=heard.interrupted)
+        self.session.record(
+            "said",
+            turn=move.turn if move else None,
+            text=heard.text,
+            full_text=heard.full_text,
+            interrupted=heard.interrupted,
+        )
         self._emit("said", {"text": heard.text, "interrupted": heard.interrupted})
 
     def _guard(self, target: Callable[[], None]) -> Callable[[], None]:
         """Run a thread body; a failure stops the loop and is re-raised by ``run``."""
+
         def body() -> None:
             try:
                 target()
@@ -468,6 +504,7 @@ class VoiceLoop:
                 log.exception("voice loop thread failed")
                 self.errors.append(e)
                 self._done.set()
+
         return body
 
 

@@ -157,7 +157,9 @@ class Player:
             if reply is None or reply.generation != generation:
                 # Taken by ``finished_reply`` already, or not started yet.
                 return generation == self._finished_generation
-            return reply.complete and not self._holding and self.sink.samples_played >= self._written
+            return (
+                reply.complete and not self._holding and self.sink.samples_played >= self._written
+            )
 
     def finished_reply(self) -> Heard | None:
         """The reply that just finished playing in full (call after ``wait_idle``)."""
@@ -234,7 +236,7 @@ class Player:
         for w in reply.stretches:
             played[w.clause] += max(0, min(w.length, played_total - w.start))
         heard: list[str] = []
-        for audio, got in zip(reply.clauses, played):
+        for audio, got in zip(reply.clauses, played, strict=True):
             if got >= len(audio.pcm):
                 heard.append(audio.text)
                 continue

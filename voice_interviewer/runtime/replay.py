@@ -88,8 +88,11 @@ class ReplaySource:
     @property
     def ended(self) -> bool:
         return self._stopped or (
-            self._next >= len(self._answers) and self._pos is None and self._ready.is_set()
-            and self._ready_since is not None and self._clock() - self._ready_since > self._gap
+            self._next >= len(self._answers)
+            and self._pos is None
+            and self._ready.is_set()
+            and self._ready_since is not None
+            and self._clock() - self._ready_since > self._gap
         )
 
     def start(self) -> None:

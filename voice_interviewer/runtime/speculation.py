@@ -30,8 +30,9 @@ class _Pending:
 class Speculator:
     """Holds at most one speculative reply and decides its fate; thread-safe."""
 
-    def __init__(self, session: InterviewSession, generation: Generation,
-                 play: Callable[[SpeechAudio], None]) -> None:
+    def __init__(
+        self, session: InterviewSession, generation: Generation, play: Callable[[SpeechAudio], None]
+    ) -> None:
         self._session = session
         self._generation = generation
         self._play = play
@@ -62,8 +63,9 @@ class Speculator:
             p.audio.append(audio)
             return True
 
-    def commit(self, text: str, turn: CandidateTurn,
-               before_play: Callable[[int], None] | None = None) -> tuple[int, Move] | None:
+    def commit(
+        self, text: str, turn: CandidateTurn, before_play: Callable[[int], None] | None = None
+    ) -> tuple[int, Move] | None:
         """At the endpoint: if the turn is what was speculated on, make it real and play its
         audio; returns the generation and move, or None when the turn must be answered anew.
         ``before_play(generation)`` runs first (the player journals timings on first audio)."""
