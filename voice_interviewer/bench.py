@@ -70,7 +70,8 @@ def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[st
     from voice_interviewer.clock import RealClock
     from voice_interviewer.interview.content import load_content
     from voice_interviewer.runtime.app import load_models, recording_path, splitter_factory
-    from voice_interviewer.runtime.loop import LoopConfig, VoiceLoop
+    from voice_interviewer.runtime.config import LoopConfig
+    from voice_interviewer.runtime.loop import VoiceLoop
     from voice_interviewer.runtime.replay import ReplaySource
     from voice_interviewer.session.journal import read_journal
     from voice_interviewer.session.live import InterviewSession, SessionOptions

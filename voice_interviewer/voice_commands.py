@@ -39,7 +39,7 @@ def open_session(args: argparse.Namespace, mode: str) -> tuple[InterviewSession,
 
 
 def loop_config(settings: dict[str, Any], audio_mode: str | None) -> Any:
-    from voice_interviewer.runtime.loop import LoopConfig
+    from voice_interviewer.runtime.config import LoopConfig
 
     return cfg.build(LoopConfig, settings.get("audio"), "audio", audio_mode=audio_mode)
 

@@ -64,7 +64,7 @@ def voice_session_dir(tmp_path_factory, content) -> Path:
     from voice_interviewer.audio.memory import MemorySink
     from voice_interviewer.llm.renderer import AuthoredRenderer
     from voice_interviewer.runtime.app import Models
-    from voice_interviewer.runtime.loop import LoopConfig
+    from voice_interviewer.runtime.config import LoopConfig
     from voice_interviewer.runtime.replay import ReplaySource, load_answer
     from voice_interviewer.stt.models import ModelNotAvailableError
     from voice_interviewer.stt.transcriber import Transcriber, TranscriberConfig

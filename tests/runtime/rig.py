@@ -14,7 +14,8 @@ from voice_interviewer.audio.memory import MemorySource
 from voice_interviewer.clock import RealClock
 from voice_interviewer.interview.content import Content
 from voice_interviewer.messages import Move, MoveKind
-from voice_interviewer.runtime.loop import LoopConfig, VoiceLoop
+from voice_interviewer.runtime.config import LoopConfig
+from voice_interviewer.runtime.loop import VoiceLoop
 from voice_interviewer.runtime.replay import ReplaySource
 from voice_interviewer.session import store
 from voice_interviewer.session.journal import read_journal

@@ -85,7 +85,8 @@ def test_interview_through_pulseaudio_with_barge_in(  # type: ignore[no-untyped-
     from voice_interviewer.audio.sounddevice_io import SoundDeviceSink, SoundDeviceSource
     from voice_interviewer.llm.renderer import AuthoredRenderer
     from voice_interviewer.runtime.app import splitter_factory
-    from voice_interviewer.runtime.loop import LoopConfig, VoiceLoop
+    from voice_interviewer.runtime.config import LoopConfig
+    from voice_interviewer.runtime.loop import VoiceLoop
     from voice_interviewer.session.recording import StereoRecorder
 
     clock = RealClock()

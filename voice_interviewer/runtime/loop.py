@@ -18,14 +18,13 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 import numpy as np
 
 from voice_interviewer.audio.base import AudioSink, AudioSource
-from voice_interviewer.audio.config import EndpointerConfig, VadConfig
 from voice_interviewer.audio.detector import SpeechDetector
 from voice_interviewer.audio.endpointer import EndpointState, ends_with_phrase
 from voice_interviewer.messages import (
@@ -38,6 +37,7 @@ from voice_interviewer.messages import (
     TurnEnded,
 )
 from voice_interviewer.runtime.bargein import BargeIn
+from voice_interviewer.runtime.config import LoopConfig
 from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.player import Heard, Player
 from voice_interviewer.runtime.speculation import Speculator
@@ -46,34 +46,6 @@ from voice_interviewer.session.live import InterviewSession
 from voice_interviewer.session.recording import StereoRecorder
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LoopConfig:
-    """How the loop takes turns."""
-
-    audio_mode: str = "speakers"
-    """``speakers``: the mic is muted while the interviewer speaks (plus ``echo_tail_ms``), so
-    it never hears itself. ``headset``: the mic stays open and speaking over the interviewer
-    interrupts it (barge-in)."""
-
-    echo_tail_ms: float = 300.0
-    """Speakers mode: how long after the interviewer stops the mic stays muted (room echo)."""
-
-    vad: VadConfig = field(default_factory=VadConfig)
-    """The speech detector."""
-
-    endpointer: EndpointerConfig = field(default_factory=EndpointerConfig)
-    """Turn-taking timings."""
-
-    speculative: bool = True
-    """Answer at the short pause that ends a segment, and speak at the endpoint if the
-    candidate said nothing more (DESIGN.md: speculative turns); the reply is dropped unheard
-    when they go on."""
-
-    backchannel_max_words: int = 2
-    """Headset mode: an interruption of at most this many words, all backchannels ("mm-hm",
-    "right"), lets the interviewer carry on."""
 
 
 class VoiceLoop:

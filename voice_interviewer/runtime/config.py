@@ -1,0 +1,36 @@
+"""How the voice loop takes turns: one frozen dataclass, a docstring per field ([audio] in
+the config file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voice_interviewer.audio.config import EndpointerConfig, VadConfig
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    """How the loop takes turns."""
+
+    audio_mode: str = "speakers"
+    """``speakers``: the mic is muted while the interviewer speaks (plus ``echo_tail_ms``), so
+    it never hears itself. ``headset``: the mic stays open and speaking over the interviewer
+    interrupts it (barge-in)."""
+
+    echo_tail_ms: float = 300.0
+    """Speakers mode: how long after the interviewer stops the mic stays muted (room echo)."""
+
+    vad: VadConfig = field(default_factory=VadConfig)
+    """The speech detector."""
+
+    endpointer: EndpointerConfig = field(default_factory=EndpointerConfig)
+    """Turn-taking timings."""
+
+    speculative: bool = True
+    """Answer at the short pause that ends a segment, and speak at the endpoint if the
+    candidate said nothing more (DESIGN.md: speculative turns); the reply is dropped unheard
+    when they go on."""
+
+    backchannel_max_words: int = 2
+    """Headset mode: an interruption of at most this many words, all backchannels ("mm-hm",
+    "right"), lets the interviewer carry on."""
