@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from voice_interviewer.stt import FILLER_WORDS
 from .helpers import edit_distance, wer_words
 
 MAX_WER = 0.15
+DATA = Path(__file__).parents[1] / "data"
 
 
 def test_word_error_rate_on_real_speech(transcriber, real_speech):
@@ -100,6 +102,21 @@ def test_process_carries_segment_times_and_generation(transcriber, speak):
     assert "pipeline" in transcript.text.lower()
     assert transcript.t_start == 42.0 and transcript.generation == 2
     assert transcript.words[0].start >= 42.0
+
+
+def test_a_window_that_stops_early_is_decoded_to_the_end(transcriber):
+    # The interviewer's wrap-up as the speaker's monitor recorded it through PulseAudio. Whisper
+    # tiny.en ends its first window after "Here's your scorecard." (4 s into 12 s of speech);
+    # the transcriber must go on decoding, not take that window for the whole audio.
+    import soundfile
+
+    pcm, rate = soundfile.read(str(DATA / "scorecard-reply.flac"), dtype="int16")
+    transcript = transcriber.transcribe(pcm, sample_rate=rate)
+    print("long reply:", transcript.text)
+    assert {"scorecard", "feature", "serving", "experiment", "design"} <= set(
+        wer_words(transcript.text)
+    )
+    assert transcript.words[-1].end > transcript.t_end - 1.5
 
 
 def test_round_trip_recognises_the_key_words(transcriber, speak):

@@ -38,6 +38,22 @@ _WINDOW_S = 30.0
 
 DEFAULT_FILLER_PROMPT = "Um, uh, so, I think, like, you know, hmm."
 
+_TAIL_S = 1.2
+"""Audio left after the last decoded word that is taken for the segment's trailing silence
+(the endpointer ends a segment after 250 ms of pause, a turn after 700 ms)."""
+
+
+def _heard_to_the_end(seg: Segment, duration: float) -> bool:
+    """Whether a window decoded without timestamps got to the end of the speech.
+
+    A window that spans the whole audio can still stop early: Whisper tiny.en ends one after
+    "Here's your scorecard." and leaves the 8 s list after it undecoded. The last word's end
+    (from the alignment pass) says where decoding really stopped."""
+    if seg.words:
+        return duration - seg.words[-1].end < _TAIL_S
+    return seg.seek / _FRAMES_PER_SECOND + _WINDOW_S >= duration
+
+
 # The hint printed when CTranslate2 cannot load its CUDA libraries (DESIGN.md, CUDA).
 _CUDA_HINT = (
     "CTranslate2 4.x needs libcublas.so.12; on a CUDA 13 machine, a folder with "
@@ -273,9 +289,9 @@ class Transcriber:
         words: list[Word] = []
         for seg in segments:
             self._keep(seg, t_offset, texts, words)
-            if cfg.without_timestamps and seg.seek / _FRAMES_PER_SECOND + _WINDOW_S >= duration:
-                # This window saw the end of the audio; asking the generator for more would
-                # only decode the silence after the last word again.
+            if cfg.without_timestamps and _heard_to_the_end(seg, duration):
+                # Asking the generator for more would only decode the silence after the last
+                # word again.
                 break
         segments.close()
         return " ".join(texts), tuple(words)
