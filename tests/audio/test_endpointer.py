@@ -139,6 +139,52 @@ def test_trailing_so_extends_the_turn_end_wait() -> None:
     assert end.t_endpoint == pytest.approx(0.5 + 2.5)
 
 
+def test_a_late_transcript_still_holds_the_turn() -> None:
+    # A busy CPU: the transcript of "um, let me think" comes 1.2 s after the segment closed,
+    # past the 700 ms turn end. The turn waits for it, then holds for the phrase.
+    s = Script(Endpointer(expect_transcripts=True))
+    s.feed(0.5, True)
+    [seg] = of(s.feed(0.26, False), SpeechSegment)
+    s.feed(1.2, False)
+    assert of(s.events, TurnEnded) == []
+    assert s.ep.note_transcript("Um, let me think.", segment_end=seg.t_end) == []
+    s.feed(1.0, False)
+    assert of(s.events, TurnEnded) == []  # 2.46 s of silence: inside the 2.5 s hold
+    s.feed(0.1, False)
+    [end] = of(s.events, TurnEnded)
+    assert end.t_endpoint == pytest.approx(0.5 + 2.5)
+
+
+def test_a_late_plain_transcript_ends_the_turn_when_it_arrives() -> None:
+    s = Script(Endpointer(expect_transcripts=True))
+    s.feed(0.5, True)
+    [seg] = of(s.feed(0.26, False), SpeechSegment)
+    s.feed(0.8, False)  # 1.06 s of silence, more than 700 ms: ends as soon as the text is in
+    [end] = s.ep.note_transcript("I would use a feature store.", segment_end=seg.t_end)
+    assert isinstance(end, TurnEnded) and end.reason == "silence"
+    assert end.t_endpoint == pytest.approx(0.5 + 1.06)
+
+
+def test_a_transcript_that_never_comes_delays_the_turn_end_no_longer_than_a_hold() -> None:
+    s = Script(Endpointer(expect_transcripts=True))
+    s.feed(0.5, True)
+    s.feed(2.44, False)
+    assert of(s.events, TurnEnded) == []
+    s.feed(0.1, False)
+    [end] = of(s.events, TurnEnded)
+    assert end.t_endpoint == pytest.approx(0.5 + 2.5)
+
+
+def test_a_transcript_in_time_changes_nothing() -> None:
+    s = Script(Endpointer(expect_transcripts=True))
+    s.feed(0.5, True)
+    [seg] = of(s.feed(0.26, False), SpeechSegment)
+    assert s.ep.note_transcript("Yes.", segment_end=seg.t_end) == []
+    s.feed(0.46, False)
+    [end] = of(s.events, TurnEnded)
+    assert end.t_endpoint == pytest.approx(0.5 + 0.7)
+
+
 def test_hold_covers_one_pause_only() -> None:
     s = Script(Endpointer())
     s.feed(0.5, True)

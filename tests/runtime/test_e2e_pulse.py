@@ -230,11 +230,9 @@ def test_interview_through_pulseaudio_with_barge_in(  # type: ignore[no-untyped-
     # --- the candidate's words were transcribed (the interruption included).
     candidate = [e["text"] for e in journal if e["type"] == "turn" and e["speaker"] == "candidate"]
     assert len(candidate) == 3, candidate
-    # Whisper tiny.en transcribes each segment on its own and now and then loses one of the
-    # answer's three (seen once: only "I would start with the data. Collecting the
-    # transactions."), so this asks for most of the key words, not all.
-    key = {"start", "data", "transactions", "quality", "labels", "training", "model", "drift"}
-    assert len(key & set(words(candidate[0]))) >= 3, candidate[0]
+    # Most of the key words, not all: the answer went through a real speaker and microphone.
+    key = {"data", "transactions", "quality", "labels", "train", "evaluate", "deploy", "drift"}
+    assert len(key & set(words(candidate[0]))) >= 5, candidate[0]
     assert {"scale", "designing"} <= set(words(candidate[1])), candidate[1]
     assert "interview" in words(candidate[2]), candidate[2]
     assert any(e["type"] == "scorecard" for e in journal)

@@ -22,9 +22,11 @@ class SpeechDetector:
         self,
         vad: VadConfig | None = None,
         endpointer: EndpointerConfig | None = None,
+        *,
+        expect_transcripts: bool = False,
     ) -> None:
         self.classifier = FrameClassifier(vad)
-        self.endpointer = Endpointer(endpointer)
+        self.endpointer = Endpointer(endpointer, expect_transcripts=expect_transcripts)
         self.frames = 0
         """Frames seen."""
         self.voiced_frames = 0

@@ -12,7 +12,11 @@ PAUSE, ``turn_end_ms`` of silence since the last voiced frame ends the turn (``T
 
 The runtime feeds back each segment's transcript through ``note_transcript``: a trailing hold
 phrase ("so", "um", "let me think") stretches the wait to ``hold_turn_end_ms``; a done phrase
-("that's my answer") ends the turn at once.
+("that's my answer") ends the turn at once. With ``expect_transcripts`` a silence does not end
+the turn while the last segment's transcript is still due (up to ``hold_turn_end_ms``): on a
+busy CPU the speech recognition of "um, let me think" can take longer than ``turn_end_ms``,
+and the turn must not end before the hold phrase is known. This costs no latency: the reply
+needs that transcript anyway.
 """
 
 from __future__ import annotations
@@ -68,8 +72,12 @@ def _dur(frame: AudioFrame) -> float:
 class Endpointer:
     """Segments and turn ends from ``(frame, is_speech)`` pairs; see the module docstring."""
 
-    def __init__(self, config: EndpointerConfig | None = None) -> None:
+    def __init__(
+        self, config: EndpointerConfig | None = None, *, expect_transcripts: bool = False
+    ) -> None:
         self.config = config or EndpointerConfig()
+        self.expect_transcripts = expect_transcripts
+        """Whether every segment's transcript will come back through ``note_transcript``."""
         self.reset()
 
     # -- public ------------------------------------------------------------------------------
@@ -106,6 +114,7 @@ class Endpointer:
         self._turn_voice_end: float | None = None
         self._last_segment_end: float | None = None
         self._turn_wait = cfg.turn_end_ms / 1000.0
+        self._transcript_due = False
         self._now = 0.0
         self._generation = 0
 
@@ -133,12 +142,16 @@ class Endpointer:
         ):
             return []
         cfg = self.config
+        self._transcript_due = False
+        t = self._now if now is None else now
         if ends_with_phrase(text, cfg.done_phrases):
-            return self._end_turn(self._now if now is None else now, "done_phrase")
+            return self._end_turn(t, "done_phrase")
         if ends_with_phrase(text, cfg.hold_phrases):
             self._turn_wait = cfg.hold_turn_end_ms / 1000.0
         else:
             self._turn_wait = cfg.turn_end_ms / 1000.0
+        if self._silence_ended_turn(self._now):
+            return self._end_turn(t, "silence")  # the silence was already long enough
         return []
 
     def end_turn(self, now: float | None = None) -> list[SpeechEvent]:
@@ -167,10 +180,18 @@ class Endpointer:
                 self._remember(f)
             self._run, self._run_s = [], 0.0
         self._remember(frame)
-        if self._state is EndpointState.PAUSE and self._turn_voice_end is not None:
-            if _end(frame) - self._turn_voice_end + _EPS >= self._turn_wait:
-                return self._end_turn(_end(frame), "silence")
+        if self._state is EndpointState.PAUSE and self._silence_ended_turn(_end(frame)):
+            return self._end_turn(_end(frame), "silence")
         return []
+
+    def _silence_ended_turn(self, t: float) -> bool:
+        """Whether the silence up to ``t`` ends the open turn (see the module docstring)."""
+        if self._turn_voice_end is None:
+            return False
+        wait = self._turn_wait
+        if self._transcript_due:
+            wait = max(wait, self.config.hold_turn_end_ms / 1000.0)
+        return t - self._turn_voice_end + _EPS >= wait
 
     def _push_speech(self, frame: AudioFrame, is_speech: bool) -> list[SpeechEvent]:
         """SPEECH: grow the segment; close it after a short pause or at the length limit."""
@@ -189,9 +210,8 @@ class Endpointer:
                 )
         elif _end(frame) - self._last_voiced_end + _EPS >= cfg.segment_pause_ms / 1000.0:
             events += self._close_segment()
-            if self._state is EndpointState.PAUSE and self._turn_voice_end is not None:
-                if _end(frame) - self._turn_voice_end + _EPS >= self._turn_wait:
-                    events += self._end_turn(_end(frame), "silence")
+            if self._state is EndpointState.PAUSE and self._silence_ended_turn(_end(frame)):
+                events += self._end_turn(_end(frame), "silence")
             return events
         if _end(frame) - self._seg[0].t + _EPS >= cfg.max_segment_ms / 1000.0:
             events += self._cut_segment(frame)
@@ -249,6 +269,7 @@ class Endpointer:
             return []
         self._turn_voice_end = voice_end
         self._last_segment_end = voice_end
+        self._transcript_due = self.expect_transcripts
         self._state = EndpointState.PAUSE
         seg = SpeechSegment(
             pcm=np.concatenate([f.pcm for f in kept]),
@@ -276,6 +297,7 @@ class Endpointer:
         )
         self._turn_voice_end = voice_end
         self._last_segment_end = voice_end
+        self._transcript_due = self.expect_transcripts
         self._seg_t_start = _end(frame)
         self._seg_voiced_s = 0.0
         self._seg_new_turn = False
@@ -288,4 +310,5 @@ class Endpointer:
         self._turn_voice_end = None
         self._last_segment_end = None
         self._turn_wait = self.config.turn_end_ms / 1000.0
+        self._transcript_due = False
         return [event]
