@@ -64,3 +64,18 @@ def test_renderer_on_the_bundled_model_always_answers_in_time():
     assert replies[-1].is_final and "".join(r.text for r in replies).strip()
     assert first is not None and first < 2.5 + 0.5
     assert time.monotonic() - t0 < 30
+
+
+def test_cache_refresh_runs_in_the_background_and_yields_to_the_next_reply():
+    renderer = LLMRenderer.from_config(LLMConfig(model=BUNDLED_MODEL, first_token_timeout_s=2.5))
+    renderer.prewarm()
+    list(renderer.render(move(), "I'd start from the click logs."))
+    t0 = time.monotonic()
+    assert renderer.refresh_cache() is None  # started, not waited for
+    assert time.monotonic() - t0 < 0.2
+    # The candidate's turn ends at once: the reply takes the model from the refresh.
+    replies = list(renderer.render(move(turn=5), "Then label the fraud cases."))
+    assert replies[-1].is_final and renderer.last.first_text_s < 2.5 + 0.5
+    # Waiting for it (the quality gate does) evaluates the conversation before returning.
+    warm = renderer.refresh_cache(wait=True)
+    assert warm is not None and warm.ok

@@ -306,3 +306,26 @@ def test_the_line_may_repeat_its_own_question(fake_llm):
     list(r.render(move(), "I'd use logs."))
     list(r.render(move(kind=MoveKind.REPEAT, text=f"Sure. {QUESTION}"), "Say again?"))
     assert r.last.clean
+
+
+def test_interrupt_from_another_thread_ends_a_reply_still_waiting_for_its_first_token(fake_llm):
+    # A dropped speculative reply: the loop must get its think thread (and the CPU) back at
+    # once, not after the first-token budget.
+    import threading
+
+    fake_llm.enqueue(Script(chunks=chunked(AUTHORED), first_delay_s=3.0))
+    r = renderer(first_token_timeout_s=2.5)
+    m = move(generation=7)
+    threading.Timer(0.3, r.interrupt, args=(7,)).start()
+    t0 = time.monotonic()
+    replies = list(r.render(m, "ok"))
+    assert time.monotonic() - t0 < 1.0
+    assert replies[-1].is_final
+
+
+def test_interrupt_of_another_generation_leaves_the_reply_alone(fake_llm):
+    fake_llm.enqueue(Script(chunks=chunked(AUTHORED), first_delay_s=0.3))
+    r = renderer()
+    r.interrupt(6)  # an older speculation, already gone
+    replies = list(r.render(move(generation=7), "ok"))
+    assert texts(replies) == AUTHORED and not any(x.authored for x in replies)

@@ -368,6 +368,7 @@ class ScriptedRenderer:
         self.candidate_texts: list[str] = []
         self.heard_texts: list[str] = []
         self.cache_refreshes = 0
+        self.interrupted: list[int] = []
 
     def prewarm(self) -> None:
         return None
@@ -385,8 +386,11 @@ class ScriptedRenderer:
     def heard(self, text: str) -> None:
         self.heard_texts.append(text)
 
-    def refresh_cache(self) -> None:
+    def refresh_cache(self, wait: bool = False) -> None:
         self.cache_refreshes += 1
+
+    def interrupt(self, generation: int) -> None:
+        self.interrupted.append(generation)
 
     def checkpoint(self) -> object:
         return len(self.moves)

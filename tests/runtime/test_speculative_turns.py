@@ -33,6 +33,8 @@ def test_a_stale_speculative_reply_is_never_spoken(content) -> None:  # type: ig
     assert spoken, "nothing was played"
     assert not any(poor in s for s in spoken), spoken
     assert rig.loop.speculator.dropped >= 1
+    # ... and its LLM call was stopped at once, not left to compete with the STT.
+    assert rig.renderer.interrupted
     presented = [e for e in rig.journal() if e["type"] == "event" and e["kind"] == "warmup"]
     assert presented and "strong" in presented[0]["detail"]
     # Only the final answer became a turn, and it holds both parts of what was said.

@@ -51,7 +51,7 @@ def test_a_resumed_turn_drops_the_speculation_and_its_audio(content):
     session, generation, spec, played = _rig(content)
     g, _ = spec.begin("I would use")
     spec.hold_back(_audio(g, "stale reply"))
-    assert spec.cancel()
+    assert spec.cancel() == g
     assert not generation.is_current(g)
     # The candidate finished the sentence: the old speculation cannot be committed.
     assert spec.commit("I would use", CandidateTurn("I would use")) is None

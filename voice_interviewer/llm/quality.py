@@ -149,7 +149,7 @@ def run_gate(renderer: LLMRenderer, turns: Iterable[GateTurn] | None = None) -> 
         for _ in renderer.render(turn.move, turn.candidate):
             pass
         stats = renderer.last
-        renderer.refresh_cache()
+        renderer.refresh_cache(wait=True)
         assert stats is not None  # render always records its stats
         if stats.problem:
             problems[stats.problem] += 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from .guardrails import (
 )
 from .models import is_local
 from .prompt import Conversation, load_persona, prompts_dir
-from .seam import LLMClient, LLMError, LLMTimeout
+from .seam import LLMClient, LLMError, LLMTimeout, TextStream
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,13 @@ class Renderer(Protocol):
     def restore(self, token: object) -> None:
         """Forget a speculative reply that was never spoken."""
 
-    def refresh_cache(self) -> object:
-        """Idle-time work after a reply (while the candidate talks); may take a second."""
+    def refresh_cache(self, wait: bool = False) -> object:
+        """Idle-time work after a reply (while the candidate talks); returns at once unless
+        ``wait``, and the next ``render`` stops whatever is left of it."""
+
+    def interrupt(self, generation: int) -> None:
+        """Stop rendering the reply to the move of ``generation`` (from another thread): its
+        stream ends at once. A no-op when another reply is being rendered."""
 
 
 class AuthoredRenderer:
@@ -115,7 +121,10 @@ class AuthoredRenderer:
     def heard(self, text: str) -> None:
         return None
 
-    def refresh_cache(self) -> None:
+    def refresh_cache(self, wait: bool = False) -> None:
+        return None
+
+    def interrupt(self, generation: int) -> None:
         return None
 
     def checkpoint(self) -> object:
@@ -163,6 +172,11 @@ class LLMRenderer:
         self.lexicon = lexicon
         self.last: RenderStats | None = None
         self.warmup: Warmup | None = None
+        self._lock = threading.Lock()
+        self._refresh: TextStream | None = None  # a KV-cache refresh still running
+        self._active: TextStream | None = None  # the stream of the reply being rendered
+        self._active_generation: int | None = None
+        self._interrupted: int | None = None  # a generation interrupted before its stream
 
     @classmethod
     def from_config(cls, config: LLMConfig, *, prompts: Path | None = None) -> LLMRenderer:
@@ -188,25 +202,58 @@ class LLMRenderer:
         """
         self.warmup = self._warm(self.conversation.history())
 
-    def refresh_cache(self) -> Warmup | None:
+    def refresh_cache(self, wait: bool = False) -> Warmup | None:
         """Evaluate the conversation so far into a local model's KV cache.
 
         Call it after each reply, while the candidate is talking: the next reply then only
         evaluates the candidate's new turn (~0.15 s to first token on 2 cores instead of
         seconds for the previous turn plus this one). A no-op for hosted models.
+
+        It runs in the background unless ``wait``: the caller (the voice loop's think
+        thread) must be free when the candidate's turn ends, and the next ``render`` stops
+        the refresh where it got to; the batches it evaluated stay in the cache.
         """
         if not is_local(self.client.model):
             return None
         self.conversation.prefix_changed = False
-        return self._warm(self.conversation.history())
+        history = self.conversation.history()
+        if wait:
+            return self._warm(history)
+        self._stop_refresh()
+        budget = self.config.prewarm_timeout_s
+        try:
+            refresh = self.client.stream(
+                _probe(history),
+                max_tokens=1,
+                first_token_timeout_s=budget,
+                token_gap_timeout_s=budget,
+                total_timeout_s=budget,
+            )
+        except LLMError as exc:
+            log.info("KV-cache refresh not started: %s", exc)
+            return None
+        with self._lock:
+            self._refresh = refresh
+        return None
+
+    def _stop_refresh(self) -> None:
+        with self._lock:
+            refresh, self._refresh = self._refresh, None
+        if refresh is not None:
+            refresh.close()
+
+    def interrupt(self, generation: int) -> None:
+        with self._lock:
+            self._interrupted = generation
+            if self._active is not None and self._active_generation == generation:
+                self._active.close()
 
     def _warm(self, history: list[dict[str, str]]) -> Warmup:
         t0 = time.monotonic()
-        probe = history + [{"role": "user", "content": "Candidate: (warming up)"}]
         budget = self.config.prewarm_timeout_s
         try:
             self.client.complete(
-                probe,
+                _probe(history),
                 max_tokens=1,
                 first_token_timeout_s=budget,
                 token_gap_timeout_s=budget,
@@ -265,12 +312,18 @@ class LLMRenderer:
         stats: dict[str, object] = {}
         problem: Break | None = None
         stream = None
+        self._stop_refresh()  # the reply needs the model now; the cache keeps what was done
         try:
             try:
                 stream = self.client.stream(messages)
                 stream.deadline = t0 + self.config.first_token_timeout_s
             except LLMError as exc:
                 problem = Break("error", str(exc))
+            else:
+                with self._lock:
+                    self._active, self._active_generation = stream, gen
+                    if self._interrupted == gen:
+                        stream.close()
             buffer = ""
             ended = False
             while stream is not None and not ended and problem is None and not guard.question_asked:
@@ -314,6 +367,8 @@ class LLMRenderer:
                 generation=gen,
             )
         finally:
+            with self._lock:
+                self._active = self._active_generation = None
             if stream is not None:
                 stats["ttft_s"] = stream.ttft_s
                 stream.close()
@@ -360,6 +415,11 @@ class LLMRenderer:
         if move.question and not guard.question_asked:
             return move.question
         return ""
+
+
+def _probe(history: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The conversation plus a throw-away user turn: one token evaluates it all."""
+    return history + [{"role": "user", "content": "Candidate: (warming up)"}]
 
 
 def make_renderer(config: LLMConfig, *, prompts: Path | None = None) -> Renderer:

@@ -168,9 +168,12 @@ class TextStream(Iterator[str]):
         return item
 
     def close(self) -> None:
-        """Stop the call; the worker drops the rest of the reply at its next token."""
+        """Stop the call; the worker drops the rest of the reply at its next token.
+
+        Safe from another thread: a caller blocked in ``next`` wakes and ends the stream."""
         self._done = True
         self._cancel.set()
+        self._out.put(_END)
 
     def __del__(self) -> None:
         self._cancel.set()

@@ -76,7 +76,10 @@ class VoiceLoop:
         self.config = config or LoopConfig()
         self.recorder = recorder
         self.generation = Generation()
-        self.detector = SpeechDetector(self.config.vad, self.config.endpointer)
+        # The STT thread hands every segment's transcript back (``_notes_q``).
+        self.detector = SpeechDetector(
+            self.config.vad, self.config.endpointer, expect_transcripts=True
+        )
         self.player = Player(
             sink, self.generation, clock, recorder, on_first_audio=self._first_audio
         )
@@ -199,7 +202,7 @@ class VoiceLoop:
     def _on_speech_event(self, event: Any) -> None:
         if isinstance(event, SpeechStarted):
             self.awaiting_answer.clear()
-            if self.speculator.cancel():
+            if self._drop_speculation():
                 self._emit("speculation_dropped", {"t": event.t_detected})
             if self.player.speaking and self.config.audio_mode == "headset":
                 self.barge_in.onset(event.t_detected)
@@ -281,7 +284,7 @@ class VoiceLoop:
 
         committed = self.speculator.commit(turn.text, turn, before_play=stamp)
         if committed is None:
-            self.speculator.cancel()
+            self._drop_speculation()
             return False
         generation, move = committed
         self._emit("candidate_turn", {"text": turn.text})
@@ -327,6 +330,15 @@ class VoiceLoop:
             # While the candidate talks, a local LLM evaluates the new turns into its KV cache.
             self.renderer.refresh_cache()
 
+    def _drop_speculation(self) -> bool:
+        """Drop a pending speculation and stop its reply's LLM call at once: on two cores a
+        local model still evaluating the prompt would hold up the STT and the real reply."""
+        dropped = self.speculator.cancel()
+        if dropped is None:
+            return False
+        self.renderer.interrupt(dropped)
+        return True
+
     def _speculate(self, item: Speculate) -> None:
         if item.serial != self._turn_serial or self.session.finished or self.player.speaking:
             return  # the turn already ended (answered the usual way) or the interviewer talks
@@ -355,6 +367,7 @@ class VoiceLoop:
         candidate_text: str = "",
         announce: bool = True,
     ) -> None:
+        move = replace(move, generation=generation)  # lets the renderer be interrupted
         with self._timing_lock:
             self._timings[generation] = timing
             self._moves[generation] = move

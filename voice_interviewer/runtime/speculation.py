@@ -90,14 +90,15 @@ class Speculator:
         with self._lock:
             return generation in self._committed
 
-    def cancel(self) -> bool:
-        """The candidate went on talking: drop the speculation (its audio is never played)."""
+    def cancel(self) -> int | None:
+        """The candidate went on talking: drop the speculation (its audio is never played).
+        Returns the dropped speculation's generation, None when there was none."""
         with self._lock:
             p = self._pending
             if p is None or p.committed:
-                return False
+                return None
             if self._generation.is_current(p.generation):
                 self._generation.bump()
             self._pending = None
             self.dropped += 1
-            return True
+            return p.generation
