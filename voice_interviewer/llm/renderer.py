@@ -220,21 +220,26 @@ class LLMRenderer:
         if wait:
             return self._warm(history)
         self._stop_refresh()
-        budget = self.config.prewarm_timeout_s
         try:
-            refresh = self.client.stream(
-                _probe(history),
-                max_tokens=1,
-                first_token_timeout_s=budget,
-                token_gap_timeout_s=budget,
-                total_timeout_s=budget,
-            )
+            refresh = self._warm_call(history)
         except LLMError as exc:
             log.info("KV-cache refresh not started: %s", exc)
             return None
         with self._lock:
             self._refresh = refresh
         return None
+
+    def _warm_call(self, history: list[dict[str, str]]) -> TextStream:
+        """One token after the conversation and a throw-away user turn: evaluates it all."""
+        budget = self.config.prewarm_timeout_s
+        probe = history + [{"role": "user", "content": "Candidate: (warming up)"}]
+        return self.client.stream(
+            probe,
+            max_tokens=1,
+            first_token_timeout_s=budget,
+            token_gap_timeout_s=budget,
+            total_timeout_s=budget,
+        )
 
     def _stop_refresh(self) -> None:
         with self._lock:
@@ -250,15 +255,12 @@ class LLMRenderer:
 
     def _warm(self, history: list[dict[str, str]]) -> Warmup:
         t0 = time.monotonic()
-        budget = self.config.prewarm_timeout_s
         try:
-            self.client.complete(
-                _probe(history),
-                max_tokens=1,
-                first_token_timeout_s=budget,
-                token_gap_timeout_s=budget,
-                total_timeout_s=budget,
-            )
+            stream = self._warm_call(history)
+            try:
+                "".join(stream)
+            finally:
+                stream.close()
         except LLMError as exc:
             log.warning(
                 "LLM warm-up failed; replies will fall back to the director's words: %s", exc
@@ -415,11 +417,6 @@ class LLMRenderer:
         if move.question and not guard.question_asked:
             return move.question
         return ""
-
-
-def _probe(history: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The conversation plus a throw-away user turn: one token evaluates it all."""
-    return history + [{"role": "user", "content": "Candidate: (warming up)"}]
 
 
 def make_renderer(config: LLMConfig, *, prompts: Path | None = None) -> Renderer:
