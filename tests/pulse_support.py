@@ -62,3 +62,19 @@ def load_null_sinks(*names: str) -> list[str]:
 def unload(modules: list[str]) -> None:
     for module in modules:
         pactl("unload-module", module)
+
+
+def portaudio_pulse_device() -> str:
+    """The PortAudio device that reaches PulseAudio (ALSA's ``pulse`` plugin)."""
+    from voice_interviewer.audio.devices import list_devices
+    from voice_interviewer.audio.errors import AudioBackendUnavailable
+
+    try:
+        names = [d.name for d in list_devices()]
+    except AudioBackendUnavailable as err:
+        unavailable(str(err))
+    if "pulse" not in names:
+        unavailable(
+            f"PortAudio has no 'pulse' device ({names}): apt-get install libasound2-plugins"
+        )
+    return "pulse"

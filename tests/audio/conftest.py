@@ -15,7 +15,12 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from pulse_support import ensure_server, load_null_sinks, unavailable, unload
+from pulse_support import (
+    ensure_server,
+    load_null_sinks,
+    portaudio_pulse_device,
+    unload,
+)
 
 SINK = "vi_test"
 
@@ -43,15 +48,4 @@ def pulse_null_sink() -> Iterator[str]:
 @pytest.fixture
 def pulse_device(pulse_null_sink: str) -> str:
     """Name of the PortAudio device that reaches PulseAudio (ALSA's ``pulse`` plugin)."""
-    from voice_interviewer.audio.devices import list_devices
-    from voice_interviewer.audio.errors import AudioBackendUnavailable
-
-    try:
-        names = [d.name for d in list_devices()]
-    except AudioBackendUnavailable as err:
-        unavailable(str(err))
-    if "pulse" not in names:
-        unavailable(
-            f"PortAudio has no 'pulse' device ({names}): apt-get install libasound2-plugins"
-        )
-    return "pulse"
+    return portaudio_pulse_device()

@@ -18,7 +18,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pulse_support import ensure_server, load_null_sinks, unavailable, unload
+from pulse_support import (
+    ensure_server,
+    load_null_sinks,
+    portaudio_pulse_device,
+    unavailable,
+    unload,
+)
 
 MIC_SINK = "vi_mic"
 SPK_SINK = "vi_spk"
@@ -107,18 +113,7 @@ def pulse_sinks() -> Iterator[tuple[str, str]]:
 @pytest.fixture
 def pulse_device(pulse_sinks) -> str:  # type: ignore[no-untyped-def]
     """The PortAudio device that reaches PulseAudio (ALSA's ``pulse`` plugin)."""
-    from voice_interviewer.audio.devices import list_devices
-    from voice_interviewer.audio.errors import AudioBackendUnavailable
-
-    try:
-        names = [d.name for d in list_devices()]
-    except AudioBackendUnavailable as err:
-        unavailable(str(err))
-    if "pulse" not in names:
-        unavailable(
-            f"PortAudio has no 'pulse' device ({names}): apt-get install libasound2-plugins"
-        )
-    return "pulse"
+    return portaudio_pulse_device()
 
 
 @contextlib.contextmanager

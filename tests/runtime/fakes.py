@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from audio.synth import vowel  # tests/ is on sys.path (rootdir-based imports)
 
+from voice_interviewer.audio.base import Pacer
 from voice_interviewer.audio.memory import MemorySink
 from voice_interviewer.audio.resample import resample
 from voice_interviewer.messages import (
@@ -35,19 +37,6 @@ from voice_interviewer.messages import (
 from voice_interviewer.tts.clauses import ClauseSplitterConfig, split_text
 
 SR = 16_000
-
-
-def vowel(seconds: float, rms_dbfs: float = -22.0, f0: float = 140.0, seed: int = 0) -> np.ndarray:
-    """A voiced sound: harmonics of a wobbling pitch at a syllable-rate envelope (webrtcvad
-    scores it as speech); the same recipe as tests/audio/synth.py."""
-    t = np.arange(int(seconds * SR)) / SR
-    rng = np.random.default_rng(seed)
-    pitch = f0 * (1 + 0.08 * np.sin(2 * np.pi * 3.1 * t + rng.uniform(0, 6)))
-    phase = 2 * np.pi * np.cumsum(pitch) / SR
-    x = sum(np.sin(k * phase) / k for k in range(1, 25))
-    x = x * (0.65 + 0.35 * np.sin(2 * np.pi * 4.0 * t))
-    x = x * (10 ** (rms_dbfs / 20) / np.sqrt(np.mean(x**2)))
-    return np.clip(np.round(x * 32767), -32768, 32767).astype(np.int16)
 
 
 def rms_dbfs(pcm: np.ndarray) -> float:
@@ -152,6 +141,7 @@ class ScriptedSource:
         frame_ms: int = 20,
     ) -> None:
         self._clock = clock
+        self._pacer = Pacer(True, clock)
         self.utterances = list(utterances)
         self._echo = echo
         self._echo_gain = echo_gain
@@ -190,12 +180,8 @@ class ScriptedSource:
             return None
         dur = self._n / SR
         t = self.origin + self._frames * dur
-        wait = t + dur - self._clock()
-        if wait > 0:
-            if timeout is not None and wait > timeout:
-                time.sleep(timeout)
-                return None
-            time.sleep(wait)
+        if not self._pacer.wait_until(t + dur, timeout):
+            return None
         self._frames += 1
         x = self._floor + self._voice(t) + self._echo_block()
         return AudioFrame(np.clip(np.round(x), -32768, 32767).astype(np.int16), SR, t)

@@ -46,3 +46,15 @@ def register_provider(name: str, handler: object) -> None:
         entries = [e for e in litellm.custom_provider_map if e["provider"] != name]
         entries.append({"provider": name, "custom_handler": handler})
         litellm.custom_provider_map = entries
+
+
+def stream_chunk(text: str = "", finish_reason: str | None = None) -> dict[str, Any]:
+    """One item of a ``CustomLLM.streaming`` reply (litellm's GenericStreamingChunk); the
+    last one has a ``finish_reason``."""
+    return {
+        "text": text,
+        "is_finished": finish_reason is not None,
+        "finish_reason": finish_reason or "",
+        "usage": None,
+        "index": 0,
+    }

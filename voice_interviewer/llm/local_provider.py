@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._litellm import import_litellm
+from ._litellm import import_litellm, stream_chunk
 from .models import LocalModelNotFound, physical_cores, resolve_local
 from .seam import current_cancel
 
@@ -206,14 +206,8 @@ class LocalGGUF(CustomLLM):
             text = choice.get("delta", {}).get("content") or ""
             finish = choice.get("finish_reason") or finish
             if text:
-                yield {
-                    "text": text,
-                    "is_finished": False,
-                    "finish_reason": "",
-                    "usage": None,
-                    "index": 0,
-                }
-        yield {"text": "", "is_finished": True, "finish_reason": finish, "usage": None, "index": 0}
+                yield stream_chunk(text)
+        yield stream_chunk(finish_reason=finish)
 
     def completion(self, model: str, messages: list, **kwargs: Any) -> Any:  # type: ignore[override]
         model_response = kwargs["model_response"]

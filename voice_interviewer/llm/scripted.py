@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._litellm import import_litellm, register_provider
+from ._litellm import import_litellm, register_provider, stream_chunk
 
 PROVIDER = "scripted"
 
@@ -101,20 +101,8 @@ def _make_class() -> type:
         def streaming(self, model: str, messages: list, **kwargs: Any) -> Iterator[Any]:
             script = self._next(messages, kwargs.get("optional_params") or {})
             for text in self._deltas(script):
-                yield {
-                    "text": text,
-                    "is_finished": False,
-                    "finish_reason": "",
-                    "usage": None,
-                    "index": 0,
-                }
-            yield {
-                "text": "",
-                "is_finished": True,
-                "finish_reason": "stop",
-                "usage": None,
-                "index": 0,
-            }
+                yield stream_chunk(text)
+            yield stream_chunk(finish_reason="stop")
 
         def completion(self, model: str, messages: list, **kwargs: Any) -> Any:
             script = self._next(messages, kwargs.get("optional_params") or {})

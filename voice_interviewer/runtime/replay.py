@@ -8,13 +8,12 @@ endpointer and its latency figures behave exactly as with a microphone.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from voice_interviewer.audio.base import frame_samples
+from voice_interviewer.audio.base import Pacer, frame_samples
 from voice_interviewer.audio.config import PIPELINE_RATE
 from voice_interviewer.audio.errors import AudioFileError
 from voice_interviewer.messages import AudioFrame
@@ -62,6 +61,7 @@ class ReplaySource:
         self._answers = list(answers)
         self._ready = ready
         self._clock = clock
+        self._pacer = Pacer(True, clock)
         self._gap = gap_s
         self._n = frame_samples(frame_ms)
         self._next = 0  # answer index
@@ -106,12 +106,8 @@ class ReplaySource:
         if self.ended:
             return None
         t = self._origin + self._frames * self._n / PIPELINE_RATE
-        wait = t + self._n / PIPELINE_RATE - self._clock()
-        if wait > 0:
-            if timeout is not None and wait > timeout:
-                time.sleep(timeout)
-                return None
-            time.sleep(wait)
+        if not self._pacer.wait_until(t + self._n / PIPELINE_RATE, timeout):
+            return None
         self._frames += 1
         return AudioFrame(self._next_pcm(t), PIPELINE_RATE, t)
 
