@@ -1,4 +1,4 @@
-"""Check problem files against the format in prompts/README.md: python scripts/check_problem.py prompts/problems/*.toml"""
+"""Check problem files against the format in voice_interviewer/prompts/README.md: python scripts/check_problem.py voice_interviewer/prompts/problems/*.toml"""
 
 import sys
 from pathlib import Path
@@ -7,7 +7,7 @@ import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = {"feature_engineering", "model_serving", "monitoring", "experiment_design"}
-GLOBAL = tomllib.loads((ROOT / "prompts/concepts.toml").read_text())
+GLOBAL = tomllib.loads((ROOT / "voice_interviewer/prompts/concepts.toml").read_text())
 
 errors = []
 for name in sys.argv[1:]:

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
 # chromium renders the HTML report in its test (headless).
-APT_PACKAGES="libportaudio2 libsndfile1 pulseaudio pulseaudio-utils chromium"
+# espeak-ng and flite speak the candidate in voices other than the interviewer's (speechsets/).
+APT_PACKAGES="libportaudio2 libsndfile1 pulseaudio pulseaudio-utils chromium espeak-ng flite"
 
 missing=()
 for pkg in $APT_PACKAGES; do

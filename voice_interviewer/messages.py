@@ -140,6 +140,7 @@ class InterviewSnapshot:
     gaps: tuple[str, ...]
     hint_level_earned: int
     difficulty: str | None
+    problem_id: str | None = None
 
 
 @dataclass(frozen=True)

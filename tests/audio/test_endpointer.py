@@ -9,10 +9,9 @@ from voice_interviewer.audio.config import EndpointerConfig
 from voice_interviewer.audio.endpointer import (
     Endpointer,
     EndpointState,
-    ends_with_phrase,
-    normalize_text,
 )
 from voice_interviewer.messages import AudioFrame, SpeechSegment, SpeechStarted, TurnEnded
+from voice_interviewer.text import ends_with_phrase, normalize
 
 FRAME = 0.02
 N = 320
@@ -280,7 +279,7 @@ def test_generation_is_carried() -> None:
 
 
 def test_phrase_matching() -> None:
-    assert normalize_text("  Um...  so,") == "um so"
+    assert normalize("  Um...  so,") == "um so"
     assert ends_with_phrase("Let me think.", ("let me think",))
     assert ends_with_phrase("and so", ("so",))
     assert not ends_with_phrase("that is the reason", ("so",))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from candidates import scenario
 
-from voice_interviewer.interview.concepts import normalize, quote_around
+from voice_interviewer.interview.concepts import quote_around
 from voice_interviewer.interview.coverage import Coverage
+from voice_interviewer.text import normalize
 
 
 @pytest.fixture(scope="module")

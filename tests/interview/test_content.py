@@ -9,7 +9,9 @@ import sys
 import pytest
 from candidates import ROOT, find_seed
 
-from voice_interviewer.interview.content import DIFFICULTIES
+from voice_interviewer.interview.content import DIFFICULTIES, default_prompts_dir
+
+PROMPTS = default_prompts_dir()
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +90,7 @@ def test_the_seed_problems_are_in_the_bank_with_their_hints_verbatim(content, se
 
 
 def test_check_problem_script_passes_on_the_bank():
-    files = sorted(str(p) for p in (ROOT / "prompts" / "problems").glob("*.toml"))
+    files = sorted(str(p) for p in (PROMPTS / "problems").glob("*.toml"))
     result = subprocess.run(
         [sys.executable, "scripts/check_problem.py", *files],
         cwd=ROOT,
@@ -101,7 +103,7 @@ def test_check_problem_script_passes_on_the_bank():
 
 
 def test_check_problem_script_rejects_a_broken_problem(tmp_path):
-    good = (ROOT / "prompts" / "problems" / "recommendation.toml").read_text(encoding="utf-8")
+    good = (PROMPTS / "problems" / "recommendation.toml").read_text(encoding="utf-8")
     broken = tmp_path / "recommendation.toml"
     # Drop the level-4 hint: the checker must notice.
     without_level_4 = re.sub(
@@ -132,9 +134,7 @@ def test_the_first_seven_notes_are_probes_verbatim(content, seed):
 def test_every_seed_note_text_is_in_probes_toml(seed):
     """Requirement: every interviewer note of the seed is present in probes.toml, the eighth
     (continue a previous session / focus) included, even though a command implements it."""
-    text = " ".join(
-        (ROOT / "prompts" / "probes.toml").read_text(encoding="utf-8").replace("#", " ").split()
-    )
+    text = " ".join((PROMPTS / "probes.toml").read_text(encoding="utf-8").replace("#", " ").split())
     for note in seed_notes(seed):
         assert " ".join(note.split()) in text, f"not in probes.toml: {note[:70]}..."
 
@@ -211,9 +211,9 @@ def test_an_unknown_concept_in_probes_toml_fails_naming_the_file(tmp_path):
     from voice_interviewer.interview.content import ContentError, load_content
 
     copy = tmp_path / "prompts"
-    shutil.copytree(ROOT / "prompts", copy)
+    shutil.copytree(PROMPTS, copy)
     (copy / "probes.toml").write_text(
-        (ROOT / "prompts" / "probes.toml")
+        (PROMPTS / "probes.toml")
         .read_text(encoding="utf-8")
         .replace('"feature_store"]', '"feature_stor"]'),
         encoding="utf-8",

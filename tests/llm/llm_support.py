@@ -40,6 +40,7 @@ def snapshot(**overrides: Any) -> InterviewSnapshot:
         "minutes_left_in_phase": 7.0,
         "problem_title": PROBLEM,
         "problem_question": PROBLEM_Q,
+        "problem_id": "recommendation",
         "gaps": ("how success is measured",),
         "hint_level_earned": 0,
         "difficulty": "medium",

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from llm_support import move
 
+from voice_interviewer.interview.content import load_content
 from voice_interviewer.llm.guardrails import (
     ReplyGuard,
     coverage,
     has_markdown,
-    load_problem_hints,
+    problem_hints,
     question_matches,
     split_clauses,
 )
-from voice_interviewer.llm.prompt import prompts_dir
 
 
 def test_split_clauses_waits_for_the_space_after_a_sentence_end():
@@ -58,8 +58,8 @@ def test_markdown_detection():
 
 
 def test_withheld_terms_come_from_hints_above_the_earned_level():
-    problems = load_problem_hints(prompts_dir() / "problems")
-    rec = problems["E-commerce recommendation system"]
+    problems = problem_hints(load_content().problems)
+    rec = problems["recommendation"]
     none = set(rec.withheld_terms(0))
     assert {"two-tower", "candidate generation", "FAISS"} <= none
     after_three = set(rec.withheld_terms(3))

@@ -11,7 +11,7 @@ pytest.importorskip("llama_cpp")
 
 from voice_interviewer.llm.config import LLMConfig  # noqa: E402
 from voice_interviewer.llm.models import BUNDLED_MODEL, bundled_smollm2_path  # noqa: E402
-from voice_interviewer.llm.prompt import load_persona  # noqa: E402
+from voice_interviewer.interview.content import load_content  # noqa: E402
 from voice_interviewer.llm.renderer import LLMRenderer  # noqa: E402
 from voice_interviewer.llm.seam import LLMClient, LLMTimeout  # noqa: E402
 
@@ -25,7 +25,7 @@ GENEROUS = {"first_token_timeout_s": 120.0, "token_gap_timeout_s": 60.0, "reply_
 
 def test_streams_and_reuses_the_prompt_prefix():
     client = LLMClient(LLMConfig(model=BUNDLED_MODEL, **GENEROUS))
-    system = {"role": "system", "content": load_persona()}
+    system = {"role": "system", "content": load_content().persona}
     first = [system, {"role": "user", "content": "Hello, I'm ready."}]
     cold = client.stream(first, max_tokens=8, temperature=0.0)
     deltas = list(cold)
@@ -42,7 +42,7 @@ def test_streams_and_reuses_the_prompt_prefix():
 
 def test_abandoned_prompt_releases_the_model_at_once():
     client = LLMClient(LLMConfig(model=BUNDLED_MODEL, **GENEROUS))
-    long_prompt = [{"role": "user", "content": load_persona() * 6}]
+    long_prompt = [{"role": "user", "content": load_content().persona * 6}]
     stream = client.stream(long_prompt, max_tokens=4, first_token_timeout_s=0.5)
     with pytest.raises(LLMTimeout):
         next(stream)

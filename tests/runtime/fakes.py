@@ -34,7 +34,8 @@ from voice_interviewer.messages import (
     Transcript,
     Word,
 )
-from voice_interviewer.tts.clauses import ClauseSplitterConfig, split_text
+from voice_interviewer.text import ClauseRules
+from voice_interviewer.tts.clauses import split_text
 
 SR = 16_000
 
@@ -287,7 +288,7 @@ class InOrderSTT(ScriptedSTT):
         )
 
 
-_SENTENCES = ClauseSplitterConfig(comma_min_words=None, max_words=10_000)
+_SENTENCES = ClauseRules(comma_min_words=None, max_words=None)
 
 
 class FakeTTS:

@@ -20,7 +20,7 @@ def real_models(monkeypatch, transcriber, synthesizer):  # type: ignore[no-untyp
     from voice_interviewer.llm.renderer import AuthoredRenderer
     from voice_interviewer.runtime import app
 
-    def load_models(settings, model_flag=None, prompts=None):  # type: ignore[no-untyped-def]
+    def load_models(settings, model_flag=None, content=None):  # type: ignore[no-untyped-def]
         return app.Models(transcriber, synthesizer, AuthoredRenderer(), notes=["test models"])
 
     monkeypatch.setattr(app, "load_models", load_models)

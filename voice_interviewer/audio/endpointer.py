@@ -22,19 +22,18 @@ needs that transcript anyway.
 from __future__ import annotations
 
 import enum
-import re
 from collections import deque
 
 import numpy as np
 
 from voice_interviewer.audio.config import EndpointerConfig
 from voice_interviewer.messages import AudioFrame, SpeechSegment, SpeechStarted, TurnEnded
+from voice_interviewer.text import ends_with_phrase
 
 SpeechEvent = SpeechStarted | SpeechSegment | TurnEnded
 """What the endpointer emits, in the order it happened."""
 
 _EPS = 1e-9
-_NON_WORD = re.compile(r"[^a-z0-9' ]+")
 
 
 class EndpointState(str, enum.Enum):
@@ -43,22 +42,6 @@ class EndpointState(str, enum.Enum):
     IDLE = "idle"
     SPEECH = "speech"
     PAUSE = "pause"
-
-
-def normalize_text(text: str) -> str:
-    """Lowercase words and apostrophes only, single-spaced: how phrases are matched."""
-    t = text.lower().replace("\u2019", "'").replace("-", " ")
-    return " ".join(_NON_WORD.sub(" ", t).split())
-
-
-def ends_with_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    """True if the normalized ``text`` ends with one of ``phrases`` as whole words."""
-    t = normalize_text(text)
-    for phrase in phrases:
-        p = normalize_text(phrase)
-        if p and (t == p or t.endswith(" " + p)):
-            return True
-    return False
 
 
 def _end(frame: AudioFrame) -> float:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from voice_interviewer.interview.concepts import normalize
 from voice_interviewer.interview.content import Commands
+from voice_interviewer.text import normalize
 
 # Checked in this order: the more specific phrases first, so "continue my last session" is not
 # read as "continue" and "can I get a hint" is not read as something shorter.

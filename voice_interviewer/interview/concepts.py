@@ -5,22 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Spoken forms that transcription produces for the same written term.
-_SPOKEN_FORMS = (
-    (re.compile(r"\ba\s*/\s*b\b"), "ab"),
-    (re.compile(r"\bx\s*g\s*boost\b"), "xgboost"),
-)
-_NON_WORD = re.compile(r"[^a-z0-9']+")
+from voice_interviewer.text import normalize, normalize_with_offsets, sentence_spans
+
 # A synonym this long (without spaces) may also match across spacing differences.
 _JOINED_MIN_LETTERS = 6
-
-
-def normalize(text: str) -> str:
-    """Lower-case words separated by single spaces; "/", "-", "_" and punctuation are spaces."""
-    lowered = text.lower().replace("’", "'")
-    for pattern, replacement in _SPOKEN_FORMS:
-        lowered = pattern.sub(replacement, lowered)
-    return " ".join(_NON_WORD.sub(" ", lowered).replace("'", "").split())
 
 
 @dataclass(frozen=True)
@@ -64,7 +52,7 @@ class ConceptMatcher:
 
     def find(self, text: str) -> dict[str, Match]:
         """The concepts present in ``text``, each with its first match."""
-        norm, offsets = _normalize_with_offsets(text)
+        norm, offsets = normalize_with_offsets(text)
         joined, joined_offsets = _join(norm, offsets)
         found: dict[str, Match] = {}
         for concept_id, synonym, spaced, joined_syn in self._patterns:
@@ -90,29 +78,6 @@ class ConceptMatcher:
         return found
 
 
-def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Like ``normalize``, plus each output character's index in ``text`` (for quoting)."""
-    out: list[str] = []
-    offsets: list[int] = []
-    lowered = text.lower()
-    i = 0
-    while i < len(lowered):
-        ch = lowered[i]
-        if ch.isalnum() and ch.isascii():
-            out.append(ch)
-            offsets.append(i)
-        elif ch in "'’":
-            pass  # "don't" -> "dont", as in normalize()
-        elif out and out[-1] != " ":
-            out.append(" ")
-            offsets.append(i)
-        i += 1
-    while out and out[-1] == " ":
-        out.pop()
-        offsets.pop()
-    return "".join(out), offsets
-
-
 def _join(norm: str, offsets: list[int]) -> tuple[str, list[int]]:
     kept = [(c, o) for c, o in zip(norm, offsets, strict=True) if c != " "]
     return "".join(c for c, _ in kept), [o for _, o in kept]
@@ -133,9 +98,7 @@ def _on_word_edges(
 
 def quote_around(text: str, start: int, end: int, max_words: int = 24) -> str:
     """The sentence of ``text`` holding span [start, end), trimmed to about ``max_words``."""
-    left = max(text.rfind(mark, 0, start) for mark in ".!?\n") + 1
-    rights = [i for i in (text.find(mark, end) for mark in ".!?\n") if i >= 0]
-    right = min(rights) + 1 if rights else len(text)
+    left, right = next(((a, b) for a, b in sentence_spans(text) if a <= start < b), (0, len(text)))
     sentence = text[left:right].strip()
     words = sentence.split()
     if len(words) <= max_words:

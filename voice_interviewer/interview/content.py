@@ -1,4 +1,5 @@
-"""Loads the interview content in prompts/ into typed, validated objects."""
+"""The content layer: the only reader of the interview content in ``voice_interviewer/prompts/``
+(shipped as package data), loaded into typed, validated objects that every package shares."""
 
 from __future__ import annotations
 
@@ -24,12 +25,15 @@ class ContentError(ValueError):
     """The content in prompts/ is missing or malformed; the message names the file."""
 
 
+PROMPTS_ENV = "VOICE_INTERVIEWER_PROMPTS"
+
+
 def default_prompts_dir() -> Path:
-    """prompts/ beside the package (a source checkout), or VOICE_INTERVIEWER_PROMPTS."""
-    override = os.environ.get("VOICE_INTERVIEWER_PROMPTS")
+    """The package's own prompts/ (package data), or ``$VOICE_INTERVIEWER_PROMPTS``."""
+    override = os.environ.get(PROMPTS_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "prompts"
+    return Path(__file__).resolve().parents[1] / "prompts"
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,26 @@ class Content:
             problem.concepts.get(concept_id) if problem else None
         )
         return concept.label if concept else concept_id.replace("_", " ")
+
+    def texts(self) -> list[str]:
+        """Every authored string of the interview (persona, lines, questions, problems, hints,
+        concept names): the vocabulary a spoken reply may use and still be on topic."""
+        out: list[str] = [self.persona, self.warmup.question]
+        for value in self.lines.values():
+            out += value if isinstance(value, list) else [str(value)]
+        for phase in self.phases:
+            out += [phase.title, phase.opening, phase.push, *phase.questions.values()]
+        for concept in (
+            *self.concepts.values(),
+            *(c for p in self.problems for c in p.concepts.values()),
+        ):
+            out += [concept.label, *concept.synonyms]
+        for problem in self.problems:
+            out += [problem.title, problem.question, *problem.vocabulary, *problem.follow_ups]
+            out += [f.answer for f in problem.scope] + [h.text for h in problem.hints]
+        out += [p.question for p in self.probes]
+        out += [f"{a.title} {a.novice} {a.intermediate} {a.expert}" for a in self.rubric]
+        return out
 
     @cached_property
     def global_matcher(self) -> ConceptMatcher:

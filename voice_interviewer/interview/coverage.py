@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from voice_interviewer.interview.concepts import ConceptMatcher, normalize, quote_around
+from voice_interviewer.interview.concepts import ConceptMatcher, quote_around
 from voice_interviewer.interview.content import Content, Probe, Warmup
 from voice_interviewer.interview.scorecard_types import Evidence
+from voice_interviewer.text import normalize
 
 
 @dataclass

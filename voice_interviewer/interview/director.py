@@ -463,6 +463,7 @@ class Director(CommandMoves):
             gaps=tuple(self.content.label(c, self.problem) for c in self._missing_goals()),
             hint_level_earned=self._hint_level,
             difficulty=self.difficulty,
+            problem_id=self.problem.id if self.problem else None,
         )
         return Move(
             kind=kind,

@@ -10,21 +10,18 @@ being a model or about the instructions.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..messages import Move, MoveKind
+from ..text import ClauseRules, has_phrase, sentences, words
+from ..text import split_clauses as text_split_clauses
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from ..interview.content import Problem
 
 # --- words -----------------------------------------------------------------------------------
-
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 # Function words and the small talk of any interview: they say nothing about the topic.
 STOPWORDS = frozenset(
@@ -53,13 +50,9 @@ STOPWORDS = frozenset(
     key critical tricky solid reasonable cool detail details explain elaborate clarify discuss
     cover covered dig deeper deep dive focus focusing move moving next curious hear heard
     share talking spend spent happy ready begin today case cases example examples specific
-    specifically bit little big""".split()
+    specifically bit little big""".replace("'", "").split()
 )
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` (hyphens and slashes split words)."""
-    return _WORD.findall(text.lower().replace("’", "'"))
+"""In the text module's normal form: apostrophes dropped, as ``words`` drops them."""
 
 
 def stem(word: str) -> str:
@@ -91,52 +84,20 @@ def question_matches(said: str, question: str, threshold: float = 0.6) -> bool:
 
 # --- clauses ---------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
-_SOFT_END = re.compile(r"[,;:\u2014\u2013](?=\s)|\s-\s")
-MIN_SOFT_CLAUSE_WORDS = 5
+# Judged clause by clause: a comma ends a clause once it has a few words (a lone "Okay," is too
+# little to judge), and no clause is cut for length (the reply's length has its own rule).
+GUARD_CLAUSES = ClauseRules(comma_min_words=5, max_words=None)
 
 
 def split_clauses(buffer: str, *, final: bool = False) -> tuple[list[str], str]:
-    """Complete clauses at the front of ``buffer`` and the unfinished rest.
-
-    A clause ends at a sentence end followed by a space, or at a comma, semicolon, colon or
-    dash once it has a few words (a lone "Okay," is too little to judge or to speak alone).
-    With ``final`` the rest is a clause too.
-    """
-    clauses: list[str] = []
-    start = 0
-    pos = 0
-    while pos < len(buffer):
-        hard = _SENTENCE_END.search(buffer, pos)
-        soft = _SOFT_END.search(buffer, pos)
-        candidates = [m for m in (hard, soft) if m is not None]
-        if not candidates:
-            break
-        m = min(candidates, key=lambda x: x.start())
-        end = m.end()
-        # A sentence end must be followed by whitespace we have seen, or "3." could be "3.5".
-        if end >= len(buffer) and not final:
-            break
-        text = buffer[start:end]
-        if m is soft and len(words(text)) < MIN_SOFT_CLAUSE_WORDS:
-            pos = end
-            continue
-        if m is hard and re.search(r"\b(?:e\.g|i\.e|vs|etc|dr|mr|ms)\.$", text, re.IGNORECASE):
-            pos = end
-            continue
-        clauses.append(text.strip())
-        start = pos = end
-    rest = buffer[start:]
-    if final and rest.strip():
-        clauses.append(rest.strip())
-        rest = ""
-    return [c for c in clauses if c], rest
+    """Complete clauses at the front of ``buffer`` and the unfinished rest (text module's
+    rules, ``GUARD_CLAUSES``); with ``final`` the rest is a clause too."""
+    return text_split_clauses(buffer, GUARD_CLAUSES, final=final)
 
 
 def count_sentences(text: str) -> int:
     """Spoken sentences in ``text`` (a trailing fragment counts as one)."""
-    parts = [p for p in re.split(r"[.!?]+(?:\s+|$)", text.strip()) if p.strip()]
-    return len(parts)
+    return len(sentences(text))
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -211,35 +172,27 @@ class ProblemHints:
         return tuple(
             term
             for term in self.vocabulary
-            if _has_phrase(above, term)
-            and not _has_phrase(below, term)
-            and not _has_phrase(self.question, term)
+            if has_phrase(above, term)
+            and not has_phrase(below, term)
+            and not has_phrase(self.question, term)
         )
 
 
-def load_problem_hints(problems_dir: Path) -> dict[str, ProblemHints]:
-    """Hint ladders and vocabulary of every problem file, keyed by title (the snapshot's)."""
-    found: dict[str, ProblemHints] = {}
-    for path in sorted(problems_dir.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        hints = {int(h["level"]): str(h["text"]) for h in data.get("hints", ())}
-        title = str(data.get("title", path.stem))
-        found[title] = ProblemHints(
-            title=title,
-            question=str(data.get("question", "")),
-            hints=hints,
-            vocabulary=tuple(str(v) for v in data.get("vocabulary", ())),
+def problem_hints(problems: Iterable[Problem]) -> dict[str, ProblemHints]:
+    """Hint ladders and vocabulary of the problem bank, keyed by problem id (the snapshot's)."""
+    return {
+        p.id: ProblemHints(
+            title=p.title,
+            question=p.question,
+            hints={h.level: h.text for h in p.hints},
+            vocabulary=p.vocabulary,
         )
-    return found
+        for p in problems
+    }
 
 
 def _norm(text: str) -> str:
     return " " + " ".join(words(text)) + " "
-
-
-def _has_phrase(text: str, phrase: str) -> bool:
-    wanted = " ".join(words(phrase))
-    return bool(wanted) and f" {wanted} " in _norm(text)
 
 
 def _same(a: str, b: str) -> bool:
@@ -338,7 +291,7 @@ class ReplyGuard:
             if pattern.search(clause):
                 return Break("meta", clause)
         for term in self._withheld:
-            if _has_phrase(clause, term):
+            if has_phrase(clause, term):
                 return Break("spoiler", term)
         if (
             any(_same(clause, earlier) for earlier in self.spoken)

@@ -8,15 +8,13 @@ newest turn (~0.15 s to first token instead of ~4 s for a cold 1,500-token promp
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..messages import InterviewSnapshot, Move, MoveKind
 from .guardrails import split_clauses
 
-# How to read the director's notes. Interview content (the persona, the lines) lives in
-# prompts/; this is the contract of the message format built below.
+# How to read the director's notes. Interview content (the persona, the lines) comes from the
+# content layer (interview/content.py); this is the contract of the message format built below.
 RENDER_RULES = """\
 How this conversation works: each message gives the candidate's words, then a note from the \
 interview's director. The note's "Line" is what you must get across now. Say it in your own \
@@ -25,8 +23,6 @@ it does not contain: name no concept the line does not name, and give no hint be
 When the note has a "Question", end with that question, word for word, and ask no other. \
 Reply with only the words you say aloud: two to four plain sentences, no lists, no markdown, \
 no labels, never the note itself."""
-
-PROMPTS_ENV = "VOICE_INTERVIEWER_PROMPTS"
 
 _MOVE_HINTS = {
     MoveKind.GREETING: "open the interview warmly",
@@ -46,17 +42,6 @@ _MOVE_HINTS = {
     MoveKind.CLARIFY: "ask the candidate to say more",
     MoveKind.WRAP_UP: "close the interview",
 }
-
-
-def prompts_dir() -> Path:
-    """The interview content folder: ``$VOICE_INTERVIEWER_PROMPTS`` or the repository's."""
-    env = os.environ.get(PROMPTS_ENV)
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "prompts"
-
-
-def load_persona(folder: Path | None = None) -> str:
-    """The persona and the rules for speaking aloud (``prompts/persona.md``)."""
-    return ((folder or prompts_dir()) / "persona.md").read_text(encoding="utf-8").strip()
 
 
 def system_prompt(persona: str) -> str:

@@ -53,6 +53,7 @@ def gate_turns(path: Path = GATE_FILE) -> tuple[GateTurn, ...]:
             minutes_left_in_phase=float(row["minutes"]),
             problem_title=data["problem_title"] if has_problem else None,
             problem_question=data["problem_question"] if has_problem else None,
+            problem_id=data["problem_id"] if has_problem else None,
             gaps=tuple(row["gaps"]),
             hint_level_earned=int(row["hints"]),
             difficulty="medium",

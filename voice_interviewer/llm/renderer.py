@@ -17,9 +17,9 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
+from ..interview.content import Content, load_content
 from ..messages import Move, MoveKind, ReplyText
 from .config import LLMConfig
 from .guardrails import (
@@ -28,12 +28,12 @@ from .guardrails import (
     ReplyGuard,
     coverage,
     lexicon_from,
-    load_problem_hints,
+    problem_hints,
     split_clauses,
     words,
 )
 from .models import is_local
-from .prompt import Conversation, load_persona, prompts_dir
+from .prompt import Conversation
 from .seam import LLMClient, LLMError, LLMTimeout, TextStream
 
 log = logging.getLogger(__name__)
@@ -179,17 +179,15 @@ class LLMRenderer:
         self._interrupted: int | None = None  # a generation interrupted before its stream
 
     @classmethod
-    def from_config(cls, config: LLMConfig, *, prompts: Path | None = None) -> LLMRenderer:
-        """A renderer for ``config.model`` with the persona and problems of ``prompts``."""
-        folder = prompts or prompts_dir()
-        problems = load_problem_hints(folder / "problems") if (folder / "problems").is_dir() else {}
-        texts = [p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.toml"))]
-        texts.append(load_persona(folder))
+    def from_config(cls, config: LLMConfig, *, content: Content | None = None) -> LLMRenderer:
+        """A renderer for ``config.model`` with the persona and problems of ``content``
+        (default: the package's own)."""
+        content = content or load_content()
         return cls(
             LLMClient(config),
-            persona=load_persona(folder),
-            problems=problems,
-            lexicon=lexicon_from(texts),
+            persona=content.persona,
+            problems=problem_hints(content.problems),
+            lexicon=lexicon_from(content.texts()),
         )
 
     # --- start-up and idle time ------------------------------------------------------------
@@ -287,7 +285,7 @@ class LLMRenderer:
         withheld: list[str] = []
         allowed = [self.conversation.spoken_text(), candidate_text]
         if snap is not None:
-            problem = self.problems.get(snap.problem_title or "")
+            problem = self.problems.get(snap.problem_id or "")
             if problem is not None:
                 withheld.extend(problem.withheld_terms(snap.hint_level_earned))
                 allowed.append(problem.question)
@@ -419,8 +417,8 @@ class LLMRenderer:
         return ""
 
 
-def make_renderer(config: LLMConfig, *, prompts: Path | None = None) -> Renderer:
+def make_renderer(config: LLMConfig, *, content: Content | None = None) -> Renderer:
     """The LLM renderer when a model is configured, otherwise the authored one."""
     if not config.enabled:
         return AuthoredRenderer()
-    return LLMRenderer.from_config(config, prompts=prompts)
+    return LLMRenderer.from_config(config, content=content)

@@ -30,7 +30,7 @@ class Models:
 
 
 def load_models(
-    settings: dict[str, Any], model_flag: str | None = None, prompts: Path | None = None
+    settings: dict[str, Any], model_flag: str | None = None, content: Content | None = None
 ) -> Models:
     """Load and warm STT, TTS and the LLM renderer at the same time (DESIGN.md: warm start).
 
@@ -67,7 +67,7 @@ def load_models(
         return voice
 
     def renderer() -> Any:
-        made = make_renderer(llm_config, prompts=prompts)
+        made = make_renderer(llm_config, content=content)
         made.prewarm()  # loads a local model and evaluates the system prompt before the greeting
         return made
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.player import Heard, Player
+from voice_interviewer.text import words as text_words
 
 BACKCHANNELS = frozenset(
     {
@@ -94,7 +95,7 @@ class BargeIn:
         """After the held segment is transcribed: go on (backchannel) or cancel the reply."""
         if self.holding is None:
             return
-        words = "".join(c if c.isalnum() or c == " " else " " for c in said.lower()).split()
+        words = text_words(said)
         if len(words) <= self._max_words and (
             not words or " ".join(words) in BACKCHANNELS or all(w in BACKCHANNELS for w in words)
         ):

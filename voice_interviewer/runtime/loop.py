@@ -26,7 +26,7 @@ import numpy as np
 
 from voice_interviewer.audio.base import AudioSink, AudioSource
 from voice_interviewer.audio.detector import SpeechDetector
-from voice_interviewer.audio.endpointer import EndpointState, ends_with_phrase
+from voice_interviewer.audio.endpointer import EndpointState
 from voice_interviewer.messages import (
     CandidateTurn,
     Move,
@@ -44,6 +44,7 @@ from voice_interviewer.runtime.speculation import Speculator
 from voice_interviewer.runtime.stages import Renderer, Speculate, Speech, Splitter, TurnTiming
 from voice_interviewer.session.live import InterviewSession
 from voice_interviewer.session.recording import StereoRecorder
+from voice_interviewer.text import ends_with_phrase
 
 log = logging.getLogger(__name__)
 

