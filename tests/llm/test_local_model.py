@@ -9,9 +9,9 @@ from llm_support import move
 
 pytest.importorskip("llama_cpp")
 
+from voice_interviewer.interview.content import load_content  # noqa: E402
 from voice_interviewer.llm.config import LLMConfig  # noqa: E402
 from voice_interviewer.llm.models import BUNDLED_MODEL, bundled_smollm2_path  # noqa: E402
-from voice_interviewer.interview.content import load_content  # noqa: E402
 from voice_interviewer.llm.renderer import LLMRenderer  # noqa: E402
 from voice_interviewer.llm.seam import LLMClient, LLMTimeout  # noqa: E402
 
