@@ -125,6 +125,9 @@ class MoveKind(str, enum.Enum):
     PAUSE = "pause"
     RESUME = "resume"
     CLARIFY = "clarify"
+    CONFIRM = "confirm"
+    REFUSE = "refuse"
+    REDIRECT = "redirect"
     WRAP_UP = "wrap_up"
 
 

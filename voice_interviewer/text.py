@@ -229,3 +229,139 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def sentences(text: str) -> list[str]:
     """The sentences of a complete ``text``."""
     return [text[a:b] for a, b in sentence_spans(text)]
+
+
+# --- clauses inside a sentence ---------------------------------------------------------------
+
+_CLAUSE_PUNCT = re.compile(r"[,;:\u2014\u2013]|\s-\s|\.{3}")
+
+
+def clause_spans(
+    text: str, start: int = 0, end: int | None = None, before: Iterable[str] = ()
+) -> list[tuple[int, int]]:
+    """The spans of the clauses of ``text[start:end]``: cut at commas, semicolons, colons and
+    dashes, and before each word of ``before`` ("but", "because", ...). Whitespace trimmed;
+    spans without a letter or digit are dropped."""
+    end = len(text) if end is None else end
+    cuts = {start, end}
+    piece = text[start:end]
+    for m in _CLAUSE_PUNCT.finditer(piece):
+        cuts.add(start + m.start())
+        cuts.add(start + m.end())
+    markers = [normalize(w) for w in before if normalize(w)]
+    if markers:
+        pattern = re.compile(
+            r"(?<![\w'\u2019])(?:" + "|".join(re.escape(w) for w in markers) + r")(?![\w'\u2019])",
+            re.IGNORECASE,
+        )
+        for m in pattern.finditer(piece):
+            cuts.add(start + m.start())
+    bounds = sorted(cuts)
+    spans: list[tuple[int, int]] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        chunk = text[a:b]
+        if not speakable(chunk) or _CLAUSE_PUNCT.fullmatch(chunk.strip() or "x"):
+            continue
+        lead = len(chunk) - len(chunk.lstrip(" ,;:\u2014\u2013-"))
+        trail = len(chunk.rstrip(" ,;:\u2014\u2013-.?!"))
+        if trail > lead:
+            spans.append((a + lead, a + trail))
+    return spans
+
+
+# --- phrase patterns -------------------------------------------------------------------------
+#
+# A tiny pattern language for phrasings kept as data (prompts/*.toml), matched on normalised
+# text. Words are matched whole; "(a|b c)" is a choice, "[a b]" or "(a|b)?" is optional, "*" skips up to
+# three words and "**" up to eight, "word*" is a word prefix ("repeat*": repeat, repeating),
+# "^" (first) anchors at the start of the text after any of the given filler words, "$" (last)
+# ends the text or is followed by one of the given tail words, and "{name}" inserts the named
+# macro. For example "(can|could) (i|we) (get|have) * hint*" matches "could I get a small hint".
+
+_TOKEN = re.compile(r"\s*(\*\*|\*|\^|\$|\?|\(|\)|\[|\]|\||\{[a-z_]+\}|[^\s()\[\]|{}?]+)")
+
+
+class PatternError(ValueError):
+    """A phrase pattern does not parse; the message quotes it."""
+
+
+def compile_phrase_pattern(
+    pattern: str,
+    *,
+    macros: dict[str, str] | None = None,
+    fillers: Iterable[str] = (),
+    tails: Iterable[str] = (),
+) -> re.Pattern[str]:
+    """Compile ``pattern`` (the language above) to a regex searched in ``padded(text)``."""
+    macros = macros or {}
+    fillers, tails = tuple(fillers), tuple(tails)
+    filler_re = "|".join(re.escape(normalize(f)) for f in fillers if normalize(f))
+    tail_re = "|".join(re.escape(normalize(t)) for t in tails if normalize(t))
+    tokens = _TOKEN.findall(pattern)
+    if "".join(tokens).replace(" ", "") != pattern.replace(" ", ""):
+        raise PatternError(f"cannot read pattern {pattern!r}")
+
+    def parse_alt(pos: int, depth: int) -> tuple[str, int]:
+        options: list[str] = []
+        while True:
+            seq, pos = parse_seq(pos, depth)
+            options.append(seq)
+            if pos < len(tokens) and tokens[pos] == "|":
+                pos += 1
+                continue
+            return "(?:" + "|".join(options) + ")", pos
+
+    def parse_seq(pos: int, depth: int) -> tuple[str, int]:
+        out: list[str] = []
+        while pos < len(tokens) and tokens[pos] not in ("|", ")", "]"):
+            tok = tokens[pos]
+            pos += 1
+            if tok in ("(", "["):
+                inner, pos = parse_alt(pos, depth + 1)
+                close = ")" if tok == "(" else "]"
+                if pos >= len(tokens) or tokens[pos] != close:
+                    raise PatternError(f"unbalanced {tok!r} in pattern {pattern!r}")
+                pos += 1
+                optional = tok == "[" or (pos < len(tokens) and tokens[pos] == "?")
+                if tok == "(" and optional:
+                    pos += 1
+                out.append(inner + "?" if optional else inner)
+            elif tok == "?":
+                raise PatternError(f"'?' must follow a ')' in pattern {pattern!r}")
+            elif tok == "*":
+                out.append(r"(?:[a-z0-9]+ ){0,3}")
+            elif tok == "**":
+                out.append(r"(?:[a-z0-9]+ ){0,8}")
+            elif tok == "^":
+                if out or depth:
+                    raise PatternError(f"'^' must open the pattern {pattern!r}")
+                out.append(r"^ (?:(?:" + filler_re + r") )*" if filler_re else "^ ")
+            elif tok == "$":
+                out.append(r"(?:$|(?=(?:" + tail_re + r") ))" if tail_re else "$")
+            elif tok.startswith("{"):
+                name = tok[1:-1]
+                if name not in macros:
+                    raise PatternError(f"unknown macro {tok} in pattern {pattern!r}")
+                macro = compile_phrase_pattern(
+                    macros[name], macros=macros, fillers=fillers, tails=tails
+                ).pattern
+                out.append(macro.removeprefix("(?<= )"))
+            elif tok.endswith("*") and len(tok) > 1:
+                out.append(re.escape(normalize(tok[:-1])) + r"[a-z0-9]* ")
+            else:
+                word = normalize(tok)
+                if not word:
+                    raise PatternError(f"empty word {tok!r} in pattern {pattern!r}")
+                out.append(re.escape(word) + " ")
+        return "".join(out), pos
+
+    body, pos = parse_alt(0, 0)
+    if pos != len(tokens):
+        raise PatternError(f"unbalanced brackets in pattern {pattern!r}")
+    anchored = tokens[:1] == ["^"]
+    return re.compile(body if anchored else r"(?<= )" + body)
+
+
+def padded(norm: str) -> str:
+    """Normalised text as phrase patterns search it: one space before and after each word."""
+    return f" {norm} " if norm else " "

@@ -45,6 +45,14 @@ SOLID_WARMUP = (
 STRONG_WARMUP = (
     "First collect data and check data quality and labels, then feature engineering with a "
     "feature store, train and evaluate offline, deploy with real time serving, monitor for "
+    "data drift and retrain. Things usually go wrong with training serving skew, because the "
+    "online features are computed by different code than the batch ones, so the model sees "
+    "values in production it never saw in training."
+)
+# Every stage and a failure mode, named without a word of explanation: solid at most.
+BARE_LIST_WARMUP = (
+    "First collect data and check data quality and labels, then feature engineering with a "
+    "feature store, train and evaluate offline, deploy with real time serving, monitor for "
     "data drift and retrain. Things usually go wrong with training serving skew."
 )
 POOR_WARMUP = "I'm not sure, you train a model I guess."

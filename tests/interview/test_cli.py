@@ -224,15 +224,28 @@ def test_continue_last_focuses_on_the_previous_weak_areas(tmp_path, capsys):
     assert _interview(first, "--problem", "recommendation") == 0
     capsys.readouterr()
     again = tmp_path / "again.txt"
-    again.write_text("[+60s] end the interview\n", encoding="utf-8")
+    again.write_text(
+        f"[+20s] Experiment design, please.\n\n[+60s] {SOLID_WARMUP}\n\n[+60s] end the interview\n",
+        encoding="utf-8",
+    )
     assert _interview(again, "--continue-last") == 0
     out = capsys.readouterr().out
+    # Feature engineering was Expert last time (point-in-time joins and logged features,
+    # with why), so it is not named; the other three areas are, and the candidate is asked.
+    greeting = out.split("Candidate:", 1)[0]
     assert (
-        "Welcome back. Last time, model serving and monitoring & drift had the most room to grow"
-        in out
+        "Last time, you were below Expert on model serving, monitoring & drift and "
+        "experiment design" in greeting
     )
+    assert "feature engineering" not in greeting.lower()
+    assert "Would you like to work on those" in greeting
+    # The answer is honoured: experiment design it is, then the warm-up question.
+    assert "we'll focus on experiment design" in out
     newest = store.list_session_dirs()
     assert len(newest) == 2
+    record = load_record(newest[-1])
+    focus = [e for e in record.events if e["type"] == "focus"]
+    assert focus and focus[0]["data"]["areas"] == ["experiment_design"]
 
 
 def test_same_script_twice_gives_the_same_scorecard(script, capsys, tmp_path):

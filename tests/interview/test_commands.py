@@ -7,15 +7,26 @@ from candidates import FILLER, NO_MONITORING_OR_EXPERIMENTS, scenario, to_phase
 from scenario import POOR_WARMUP, SOLID_WARMUP, Scenario
 
 from voice_interviewer.clock import VirtualClock
-from voice_interviewer.interview.commands import CommandParser
-from voice_interviewer.interview.scorecard import weakest_areas
+from voice_interviewer.interview.scorecard import below_expert
 from voice_interviewer.messages import MoveKind
 from voice_interviewer.session.live import InterviewSession, SessionOptions
 
 
+class _Parser:
+    """The request a turn makes, as the director reads it."""
+
+    def __init__(self, content) -> None:
+        self.content = content
+        self.matcher = content.matcher_for(content.problem("recommendation"))
+
+    def parse(self, text: str, when: str = "answering"):
+        reading = self.content.reader.read(text, self.matcher, when)
+        return self.content.reader.requests.choose(reading.requests)
+
+
 @pytest.fixture(scope="module")
 def parser(content):
-    return CommandParser(content.commands)
+    return _Parser(content)
 
 
 # --- recognising commands ----------------------------------------------------------------------
@@ -34,8 +45,8 @@ def parser(content):
         ("Let's move on.", "next_phase"),
         ("Pause.", "pause"),
         ("Can we pause for a second?", "pause"),
-        ("Resume.", "resume"),
-        ("Okay, I'm back.", "resume"),
+        ("Resume.", "resume@paused"),
+        ("Okay, I'm back.", "resume@paused"),
         ("End the interview.", "end"),
         ("I'd like to stop here.", "end"),
         ("Continue my last session.", "continue_last"),
@@ -45,7 +56,8 @@ def parser(content):
     ],
 )
 def test_command_phrases_are_recognised(parser, text, name):
-    command = parser.parse(text)
+    name, _, when = name.partition("@")
+    command = parser.parse(text, when or "answering")
     assert command is not None and command.name == name
 
 
@@ -354,10 +366,13 @@ def test_continue_my_last_session_without_one_carries_on(content):
     assert question in move.text and s.director.focus_areas == []
 
 
-def test_continue_my_last_session_focuses_on_its_weakest_areas(content):
+def test_continue_my_last_session_names_the_areas_below_expert_and_asks(content):
+    """The seed: "ask them what they'd like to work on and adjust the interview flow". Last
+    time feature engineering was Expert, so only the other three are named, worst first;
+    nothing changes until the candidate answers."""
     previous = _finished_session(content)
-    weakest = weakest_areas(previous.director.scorecard)
-    assert set(weakest) == {"monitoring", "experiment_design"}
+    below = below_expert(previous.director.scorecard)
+    assert below == ["monitoring", "experiment_design", "model_serving"]
     clock = VirtualClock()
     session = InterviewSession.start(content, clock, SessionOptions(problem_id="fraud_detection"))
     session.open()
@@ -366,22 +381,79 @@ def test_continue_my_last_session_focuses_on_its_weakest_areas(content):
     clock.advance(10)
     move = session.respond("Can we continue my last session?")
     assert move.kind == MoveKind.FOCUS
-    assert session.director.focus_areas == weakest
-    assert "monitoring & drift" in move.text.lower() and "experiment design" in move.text.lower()
-    # The flow adjusts: straight to the phase that examines those areas.
-    assert session.director.phase.id == "monitoring"
+    text = move.text.lower()
+    assert "monitoring & drift" in text and "experiment design" in text and "model serving" in text
+    assert "feature engineering" not in text
+    assert move.question == content.lines["continue_question"]
+    assert session.director.focus_areas == []
+    clock.advance(10)
+    move = session.respond("Yes, let's do those.")
+    assert session.director.focus_areas == below
+    # The flow adjusts: on to the first phase that examines one of them.
+    assert session.director.phase.id == "modeling"
     session.close()
 
 
-def test_continue_last_option_greets_with_the_weakest_areas(content):
+def test_the_focus_chosen_is_honoured_for_the_whole_session(content):
     previous = _finished_session(content)
-    session = InterviewSession.start(content, VirtualClock(), SessionOptions(continue_from="last"))
+    assert previous.finished
+    clock = VirtualClock()
+    session = InterviewSession.start(content, clock, SessionOptions(problem_id="fraud_detection"))
+    session.open()
+    clock.advance(60)
+    session.respond(SOLID_WARMUP)
+    clock.advance(10)
+    session.respond("continue from my last session please")
+    clock.advance(10)
+    move = session.respond("Actually, let's do experiment design instead.")
+    assert move.kind == MoveKind.FOCUS and session.director.focus_areas == ["experiment_design"]
+    assert session.director.phase.id == "monitoring"
+    for _ in range(30):
+        clock.advance(120)
+        if session.respond(FILLER).ends_interview:
+            break
+        assert session.director.focus_areas == ["experiment_design"]
+    session.close()
+
+
+def test_continue_last_option_names_the_areas_below_expert_and_asks(content):
+    previous = _finished_session(content)
+    clock = VirtualClock()
+    session = InterviewSession.start(content, clock, SessionOptions(continue_from="last"))
     move = session.open()
     assert move.kind == MoveKind.GREETING
-    assert session.director.focus_areas == weakest_areas(previous.director.scorecard)
-    assert "monitoring & drift" in move.text.lower() and "experiment design" in move.text.lower()
-    assert content.warmup.question in move.text or move.question == content.warmup.question
+    text = move.text.lower()
+    assert "monitoring & drift" in text and "experiment design" in text and "model serving" in text
+    assert "feature engineering" not in text and "room to grow" not in text
+    assert move.question == content.lines["continue_question"]
+    assert session.director.focus_areas == []
+    clock.advance(20)
+    move = session.respond("Monitoring, please.")
+    assert session.director.focus_areas == ["monitoring"]
+    # Then the warm-up, as in every interview.
+    assert move.text.endswith(content.warmup.question)
+    assert previous.finished
     session.close()
+
+
+def test_continue_last_after_an_all_expert_scorecard_says_there_is_nothing_to_make_up(content):
+    from voice_interviewer.interview.director import Director
+    from voice_interviewer.interview.scorecard_types import AreaRating, Scorecard
+
+    expert = Scorecard(
+        areas=tuple(AreaRating(a.id, a.title, "Expert", "") for a in content.rubric),
+        strengths=(),
+        improvements=(),
+        resources=(),
+    )
+    director = Director(content, VirtualClock(), last_scorecard=lambda: expert, continue_last=True)
+    move = director.open()
+    assert "Expert in every area" in move.text
+    assert "below Expert" not in move.text and "room to grow" not in move.text
+    assert move.question == content.lines["continue_question_all_expert"]
+    s = scenario(content, problem_id="recommendation", last_scorecard=lambda: expert)
+    move = s.say("continue my last session", 10)
+    assert "Expert in every area" in move.text and s.director.focus_areas == []
 
 
 def test_poor_warmup_then_commands_still_work(content):

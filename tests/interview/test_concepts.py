@@ -96,13 +96,48 @@ def test_long_sentence_quote_keeps_the_matched_words():
 
 def test_coverage_records_turn_and_quote(content, matcher):
     cov = Coverage()
-    cov.add("Scope first. We keep features in a feature store.", 3, 10.0, matcher)
-    cov.add("Again, the feature store.", 7, 20.0, matcher)
+
+    def add(text: str, turn: int, t: float) -> None:
+        cov.add(content.reader.read(text, matcher), turn, t, lambda s: False)
+
+    add("Scope first. We keep features in a feature store.", 3, 10.0)
+    add("Again, the feature store.", 7, 20.0)
     first = cov.first("feature_store")
     assert (first.turn, first.quote) == (3, "We keep features in a feature store.")
     assert cov.first("feature_store", since=4).turn == 7
     assert cov.turns("feature_store") == [3, 7]
     assert not cov.covered("point_in_time")
+
+
+@pytest.mark.parametrize(
+    ("text", "bucket"),
+    [
+        ("I'm honestly not sure what a feature store is.", "admitted"),
+        ("We don't need a feature store for this.", "negated"),
+        ("Feature stores are just hype.", "dismissed"),
+        ("Do we already have a feature store?", "asked"),
+    ],
+)
+def test_a_concept_inside_an_admission_negation_dismissal_or_question_is_not_coverage(
+    content, matcher, text, bucket
+):
+    cov = Coverage()
+    asserted = cov.add(content.reader.read(text, matcher), 2, 1.0, lambda s: False)
+    assert "feature_store" not in asserted and not cov.covered("feature_store")
+    assert ("feature_store" in cov.admitted) == (bucket == "admitted")
+    assert ("feature_store" in cov.dismissed) == (bucket == "dismissed")
+
+
+def test_paraphrase_of_point_in_time_is_coverage(content, matcher):
+    """The issue's example: explained without the canonical name, still heard."""
+    cov = Coverage()
+    text = (
+        "We do as of joins on event timestamps so an example never sees a feature computed "
+        "after the click."
+    )
+    cov.add(content.reader.read(text, matcher), 2, 1.0, lambda s: False)
+    assert cov.covered("point_in_time")
+    assert cov.first("point_in_time").explains
 
 
 def test_noisy_transcript_counts_in_the_interview(content):

@@ -187,11 +187,16 @@ def test_seed_reading_list_is_in_the_resources(content, seed):
         assert any(book in t and author in t for t in titles), book
 
 
-def test_probe_concepts_and_commands_are_wired(content):
-    """Every probe names known concepts, and every spoken command of the issue has phrases."""
+def test_probe_concepts_and_requests_are_wired(content):
+    """Every probe names known concepts, and every request of the issue has phrasings and an
+    action in the command table."""
     for probe in content.probes:
         assert probe.triggers and probe.covered_by and probe.question.endswith("?"), probe.id
-    assert set(content.commands.phrases) >= {
+        for part in probe.parts:
+            assert part in probe.covered_by, (probe.id, part)
+    names = {r.name for r in content.requests.rules if r.patterns and r.examples}
+    assert set(content.requests.actions) == names | {"manipulation"}
+    assert names >= {
         "hint",
         "repeat",
         "easier",
@@ -202,6 +207,7 @@ def test_probe_concepts_and_commands_are_wired(content):
         "end",
         "continue_last",
         "focus",
+        "manipulation",
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from candidates import FILLER, GOOD_RECOMMENDATION, play, scenario
-from scenario import POOR_WARMUP, SOLID_WARMUP, STRONG_WARMUP
+from scenario import BARE_LIST_WARMUP, POOR_WARMUP, SOLID_WARMUP, STRONG_WARMUP
 
 from voice_interviewer.messages import MoveKind
 
@@ -43,6 +43,23 @@ def test_strong_warmup_gets_a_hard_problem(content):
     assert s.director.warmup_level == "strong"
     assert s.director.problem.difficulty == "hard"
     assert s.director.problem.question in s.moves[-1].text
+
+
+@pytest.mark.parametrize(
+    "warmup",
+    [
+        BARE_LIST_WARMUP,
+        "Data ingestion, feature engineering, training, evaluation, deployment, monitoring, "
+        "retraining. Things go wrong with drift and skew.",
+    ],
+)
+def test_a_bare_list_of_stages_is_a_medium_problem_at_most(content, warmup):
+    """Naming every stage without saying why or how is a solid warm-up, not a strong one:
+    a Principal ML engineer would not give the hardest problem to a vocabulary list."""
+    s = scenario(content, warmup=warmup)
+    assert s.director.warmup_level == "solid"
+    assert s.director.problem.difficulty == "medium"
+    assert s.events("warmup")[0].data["explained"] == 0
 
 
 def test_strong_candidate_gets_the_problems_follow_up_constraints(content):

@@ -194,8 +194,22 @@ def test_pushback_when_the_model_comes_before_the_business(content):
     s = scenario(content, problem_id="recommendation")
     move = s.say("I would use a two tower neural network with attention layers.", 20)
     assert move.kind == MoveKind.PUSHBACK
-    assert content.lines["pushback_question"] in move.text
+    asks = content.lines["pushback_questions"]
+    assert all(asks[g] in move.text for g in asks), move.text
     assert [e.type for e in s.director.events].count("pushback") == 1
+
+
+def test_pushback_asks_only_for_what_is_missing(content):
+    """The candidate stated the objective and the metric, then went to the model: the
+    pushback asks for the data, not again for what was just said."""
+    s = scenario(content, problem_id="recommendation")
+    s.say("The goal is revenue per session, and we measure success by conversion rate.", 20)
+    move = s.say("I would use a two tower neural network with attention layers.", 20)
+    assert move.kind == MoveKind.PUSHBACK
+    asks = content.lines["pushback_questions"]
+    assert asks["data_sources"] in move.text
+    assert asks["business_objective"] not in move.text
+    assert asks["success_metric"] not in move.text
 
 
 def test_no_pushback_once_objective_and_data_are_stated(content):

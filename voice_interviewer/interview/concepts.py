@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from voice_interviewer.interview.content_types import Concept
 from voice_interviewer.text import normalize, normalize_with_offsets, sentence_spans
+
+__all__ = ["Concept", "ConceptMatcher", "Match", "quote_around"]
 
 # A synonym this long (without spaces) may also match across spacing differences.
 _JOINED_MIN_LETTERS = 6
-
-
-@dataclass(frozen=True)
-class Concept:
-    """Something the interviewer listens for; ``area`` is a rubric area or scope/data/modeling."""
-
-    id: str
-    area: str
-    label: str
-    synonyms: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -32,55 +24,86 @@ class Match:
 
 
 class ConceptMatcher:
-    """Finds concepts in text by their synonyms, on word boundaries or with spaces removed."""
+    """Finds concepts in text by their synonyms, on word boundaries or with spaces removed.
+
+    Synonyms are indexed by their first word, so a search costs a few string comparisons per
+    word of the text rather than one regular expression per synonym.
+    """
 
     def __init__(self, concepts: dict[str, Concept]) -> None:
         self.concepts = concepts
-        self._patterns: list[tuple[str, str, re.Pattern[str], str]] = []
+        self._by_first: dict[str, list[tuple[str, str, str]]] = {}
+        self._joined: list[tuple[str, str, str]] = []
         for concept in concepts.values():
             for synonym in concept.synonyms:
                 norm = normalize(synonym)
                 if not norm:
                     continue
-                spaced = re.compile(r"(?<![a-z0-9])" + re.escape(norm) + r"(?![a-z0-9])")
-                joined = (
-                    norm.replace(" ", "")
-                    if len(norm.replace(" ", "")) >= _JOINED_MIN_LETTERS
-                    else ""
-                )
-                self._patterns.append((concept.id, synonym, spaced, joined))
+                # The plural is the same concept ("feature stores", "as of joins").
+                forms = {norm} if norm.endswith("s") or len(norm) < 4 else {norm, norm + "s"}
+                for form in forms:
+                    first = form.split(" ", 1)[0]
+                    self._by_first.setdefault(first, []).append((form, concept.id, synonym))
+                joined = norm.replace(" ", "")
+                if len(joined) >= _JOINED_MIN_LETTERS:
+                    self._joined.append((joined, concept.id, synonym))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))  # the longest synonym at a word wins
 
     def find(self, text: str) -> dict[str, Match]:
         """The concepts present in ``text``, each with its first match."""
-        norm, offsets = normalize_with_offsets(text)
-        joined, joined_offsets = _join(norm, offsets)
         found: dict[str, Match] = {}
-        for concept_id, synonym, spaced, joined_syn in self._patterns:
-            if concept_id in found:
-                continue
-            hit = spaced.search(norm)
-            if hit:
-                found[concept_id] = Match(
-                    concept_id, synonym, offsets[hit.start()], offsets[hit.end() - 1] + 1
-                )
-                continue
-            if joined_syn:
-                at = joined.find(joined_syn)
-                if at >= 0 and _on_word_edges(
-                    joined_offsets, at, at + len(joined_syn), norm, offsets
-                ):
-                    found[concept_id] = Match(
-                        concept_id,
-                        synonym,
-                        joined_offsets[at],
-                        joined_offsets[at + len(joined_syn) - 1] + 1,
-                    )
+        for match in self.find_all(text):
+            if match.concept not in found or match.start < found[match.concept].start:
+                found[match.concept] = match
         return found
 
+    def find_all(self, text: str) -> list[Match]:
+        """Every place a concept is heard in ``text`` (a concept once per word position), in
+        text order."""
+        norm, offsets = normalize_with_offsets(text)
+        if not norm:
+            return []
+        out: list[Match] = []
+        seen: set[tuple[str, int]] = set()
+        size = len(norm)
+        pos = 0
+        while pos < size:
+            space = norm.find(" ", pos)
+            word_end = size if space < 0 else space
+            for syn, cid, original in self._by_first.get(norm[pos:word_end], ()):
+                stop = pos + len(syn)
+                if (cid, pos) in seen or not norm.startswith(syn, pos):
+                    continue
+                if stop < size and norm[stop] != " ":
+                    continue
+                seen.add((cid, pos))
+                out.append(Match(cid, original, offsets[pos], offsets[stop - 1] + 1))
+            pos = word_end + 1
+        heard = {m.concept for m in out}
+        if len(heard) < len(self.concepts):
+            out += self._joined_matches(norm, offsets, heard)
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
 
-def _join(norm: str, offsets: list[int]) -> tuple[str, list[int]]:
-    kept = [(c, o) for c, o in zip(norm, offsets, strict=True) if c != " "]
-    return "".join(c for c, _ in kept), [o for _, o in kept]
+    def _joined_matches(self, norm: str, offsets: list[int], heard: set[str]) -> list[Match]:
+        """Matches with the spaces removed ("point in time" for "pointintime", "a b test" for
+        "abtest"), for concepts not heard with their own spacing."""
+        kept = [(c, o) for c, o in zip(norm, offsets, strict=True) if c != " "]
+        joined = "".join(c for c, _ in kept)
+        joined_offsets = [o for _, o in kept]
+        out: list[Match] = []
+        for syn, cid, original in self._joined:
+            if cid in heard:
+                continue
+            at = joined.find(syn)
+            if at < 0 or not _on_word_edges(joined_offsets, at, at + len(syn), norm, offsets):
+                continue
+            heard.add(cid)
+            out.append(
+                Match(cid, original, joined_offsets[at], joined_offsets[at + len(syn) - 1] + 1)
+            )
+        return out
 
 
 def _on_word_edges(
@@ -99,12 +122,18 @@ def _on_word_edges(
 def quote_around(text: str, start: int, end: int, max_words: int = 24) -> str:
     """The sentence of ``text`` holding span [start, end), trimmed to about ``max_words``."""
     left, right = next(((a, b) for a, b in sentence_spans(text) if a <= start < b), (0, len(text)))
-    sentence = text[left:right].strip()
-    words = sentence.split()
+    return trim_quote(text[left:right], start - left, max_words)
+
+
+def trim_quote(sentence: str, at: int = 0, max_words: int = 24) -> str:
+    """``sentence`` stripped, or about ``max_words`` of it around character ``at``."""
+    stripped = sentence.strip()
+    at = max(0, at - (len(sentence) - len(sentence.lstrip())))
+    words = stripped.split()
     if len(words) <= max_words:
-        return sentence
+        return stripped
     # Keep the words around the match when the sentence is long.
-    before = len(text[left:start].split())
+    before = len(stripped[:at].split())
     lo = max(0, min(before - max_words // 3, len(words) - max_words))
     snippet = " ".join(words[lo : lo + max_words])
     return ("... " if lo > 0 else "") + snippet + (" ..." if lo + max_words < len(words) else "")

@@ -10,20 +10,50 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from voice_interviewer.interview.concepts import Concept, ConceptMatcher
+from voice_interviewer.interview.concepts import ConceptMatcher
+from voice_interviewer.interview.content_types import (
+    DIFFICULTIES,
+    RUBRIC_AREAS,
+    Concept,
+    ContentError,
+    ExplainRules,
+    Hint,
+    HintRule,
+    Phase,
+    Probe,
+    Problem,
+    QuestionRules,
+    RatingRules,
+    ReadBackRules,
+    RequestRule,
+    Requests,
+    Resource,
+    RubricArea,
+    ScopeFact,
+    StanceRules,
+    Understanding,
+    Warmup,
+    WarmupStage,
+)
+from voice_interviewer.interview.requests import RequestReader
+from voice_interviewer.interview.understanding import TurnReader
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-RUBRIC_AREAS = ("feature_engineering", "model_serving", "monitoring", "experiment_design")
-DIFFICULTIES = ("easy", "medium", "hard")
-
-
-class ContentError(ValueError):
-    """The content in prompts/ is missing or malformed; the message names the file."""
-
+__all__ = [
+    "DIFFICULTIES",
+    "RUBRIC_AREAS",
+    "Content",
+    "ContentError",
+    "Phase",
+    "Probe",
+    "Problem",
+    "default_prompts_dir",
+    "load_content",
+]
 
 PROMPTS_ENV = "VOICE_INTERVIEWER_PROMPTS"
 
@@ -37,111 +67,6 @@ def default_prompts_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class Phase:
-    id: str
-    title: str
-    minutes: float
-    push_at: float
-    goals: tuple[str, ...]
-    questions: dict[str, str]
-    opening: str
-    push: str
-    diagram: str
-    areas: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ScopeFact:
-    topic: str
-    keywords: tuple[str, ...]
-    answer: str
-
-
-@dataclass(frozen=True)
-class Hint:
-    level: int
-    text: str
-    reveals: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    id: str
-    title: str
-    difficulty: str
-    source: str
-    question: str
-    vocabulary: tuple[str, ...]
-    scope: tuple[ScopeFact, ...]
-    hints: tuple[Hint, ...]
-    key_concepts: dict[str, tuple[str, ...]]
-    follow_ups: tuple[str, ...]
-    concepts: dict[str, Concept]
-
-
-@dataclass(frozen=True)
-class RubricArea:
-    id: str
-    title: str
-    novice: str
-    intermediate: str
-    expert: str
-    intermediate_concepts: tuple[str, ...]
-    expert_concepts: tuple[str, ...]
-    expert_min: int
-
-
-@dataclass(frozen=True)
-class HintRule:
-    min_level: int
-    steps: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Probe:
-    id: str
-    note: str
-    triggers: tuple[str, ...]
-    min_turns: int
-    covered_by: tuple[str, ...]
-    covered_when: str
-    question: str
-
-
-@dataclass(frozen=True)
-class Resource:
-    title: str
-    why: str
-    areas: tuple[str, ...]
-    focus: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class WarmupStage:
-    concepts: tuple[str, ...]
-    phrases: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Warmup:
-    question: str
-    poor_below: int
-    strong_at: int
-    stages: dict[str, WarmupStage]
-    stage_names: dict[str, str]
-    failure_modes: tuple[str, ...]
-    unsure: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Commands:
-    short_turn_words: int
-    phrases: dict[str, tuple[str, ...]]
-    area_names: dict[str, tuple[str, ...]]
-
-
-@dataclass(frozen=True)
 class Content:
     """Everything in prompts/, loaded once and shared (it is immutable)."""
 
@@ -152,11 +77,13 @@ class Content:
     problems: tuple[Problem, ...]
     rubric: tuple[RubricArea, ...]
     hint_rule: HintRule
+    rating: RatingRules
     probes: tuple[Probe, ...]
     resources: tuple[Resource, ...]
     tools: dict[str, str]
     warmup: Warmup
-    commands: Commands
+    requests: Requests
+    understanding: Understanding
     lines: dict[str, Any]
     diagrams: dict[str, str]
 
@@ -174,10 +101,14 @@ class Content:
     def area(self, area_id: str) -> RubricArea:
         return next(a for a in self.rubric if a.id == area_id)
 
-    def label(self, concept_id: str, problem: Problem | None = None) -> str:
-        concept = self.concepts.get(concept_id) or (
+    def concept(self, concept_id: str, problem: Problem | None = None) -> Concept | None:
+        """A global concept, or one of ``problem``'s own."""
+        return self.concepts.get(concept_id) or (
             problem.concepts.get(concept_id) if problem else None
         )
+
+    def label(self, concept_id: str, problem: Problem | None = None) -> str:
+        concept = self.concept(concept_id, problem)
         return concept.label if concept else concept_id.replace("_", " ")
 
     def texts(self) -> list[str]:
@@ -185,7 +116,10 @@ class Content:
         concept names): the vocabulary a spoken reply may use and still be on topic."""
         out: list[str] = [self.persona, self.warmup.question]
         for value in self.lines.values():
-            out += value if isinstance(value, list) else [str(value)]
+            if isinstance(value, dict):
+                out += [str(v) for v in value.values()]
+            else:
+                out += value if isinstance(value, list) else [str(value)]
         for phase in self.phases:
             out += [phase.title, phase.opening, phase.push, *phase.questions.values()]
         for concept in (
@@ -196,13 +130,20 @@ class Content:
         for problem in self.problems:
             out += [problem.title, problem.question, *problem.vocabulary, *problem.follow_ups]
             out += [f.answer for f in problem.scope] + [h.text for h in problem.hints]
-        out += [p.question for p in self.probes]
+        for probe in self.probes:
+            out += [probe.question, probe.lead, probe.dismissal_question, *probe.parts.values()]
         out += [f"{a.title} {a.novice} {a.intermediate} {a.expert}" for a in self.rubric]
         return out
 
     @cached_property
     def global_matcher(self) -> ConceptMatcher:
         return ConceptMatcher(self.concepts)
+
+    @cached_property
+    def reader(self) -> TurnReader:
+        """Reads candidate turns: sentences, acts, stances, explanations and requests."""
+        requests = RequestReader(self.requests, self.understanding, self.global_matcher)
+        return TurnReader(self.understanding, requests)
 
     @cached_property
     def _problem_matchers(self) -> dict[str, ConceptMatcher]:
@@ -255,6 +196,9 @@ def _problem(path: Path, known: dict[str, Concept]) -> Problem:
             key_concepts={a: tuple(ids) for a, ids in raw["key_concepts"].items()},
             follow_ups=tuple(raw.get("follow_ups", ())),
             concepts=local,
+            off_topic=tuple(raw.get("off_topic", ())),
+            on_topic=tuple(raw.get("on_topic", ())),
+            expert_concepts=tuple(raw.get("expert_concepts", ())),
         )
     except KeyError as e:
         raise ContentError(f"{path}: missing {e}") from e
@@ -266,6 +210,9 @@ def _problem(path: Path, known: dict[str, Concept]) -> Problem:
         for cid in ids:
             if cid not in known and cid not in local:
                 raise ContentError(f"{path}: unknown concept {cid!r} in key_concepts.{area}")
+    for cid in problem.expert_concepts:
+        if cid not in known and cid not in local:
+            raise ContentError(f"{path}: unknown concept {cid!r} in expert_concepts")
     return problem
 
 
@@ -282,17 +229,8 @@ def load_content(root: Path | None = None) -> Content:
         raise ContentError(f"{root}: malformed content ({e})") from e
 
 
-def _load(root: Path) -> Content:
-    if not root.is_dir():
-        raise ContentError(
-            f"interview content not found at {root}; set VOICE_INTERVIEWER_PROMPTS to the prompts/ folder"
-        )
-    concepts_path = root / "concepts.toml"
-    concepts = {
-        cid: _concept(cid, c, concepts_path) for cid, c in _read_toml(concepts_path).items()
-    }
-    phases_raw = _read_toml(root / "phases.toml")["phase"]
-    phases = tuple(
+def _phases(raw: list[dict[str, Any]]) -> tuple[Phase, ...]:
+    return tuple(
         Phase(
             id=p["id"],
             title=p["title"],
@@ -304,11 +242,31 @@ def _load(root: Path) -> Content:
             push=p.get("push", ""),
             diagram=p.get("diagram", ""),
             areas=tuple(p.get("areas", ())),
+            opening_goals=tuple(p.get("opening_goals", ())),
         )
-        for p in phases_raw
+        for p in raw
     )
-    rubric_raw = _read_toml(root / "rubric.toml")
-    rubric = tuple(
+
+
+def _probe(p: dict[str, Any]) -> Probe:
+    return Probe(
+        id=p["id"],
+        note=p["note"],
+        triggers=tuple(p["triggers"]),
+        min_turns=int(p.get("min_turns", 1)),
+        covered_by=tuple(p["covered_by"]),
+        covered_when=p.get("covered_when", "any"),
+        question=p["question"],
+        parts=dict(p.get("parts", {})),
+        lead=p.get("lead", ""),
+        dismissed_by=tuple(p.get("dismissed_by", ())),
+        dismissal_question=p.get("dismissal_question", ""),
+        phases=tuple(p.get("phases", ())),
+    )
+
+
+def _rubric(raw: dict[str, Any]) -> tuple[tuple[RubricArea, ...], HintRule, RatingRules]:
+    areas = tuple(
         RubricArea(
             id=a["id"],
             title=a["title"],
@@ -319,58 +277,140 @@ def _load(root: Path) -> Content:
             expert_concepts=tuple(a["expert_concepts"]),
             expert_min=int(a.get("expert_min", 2)),
         )
-        for a in rubric_raw["area"]
+        for a in raw["area"]
     )
-    hr = rubric_raw["hint_rule"]
-    probes = tuple(
-        Probe(
-            id=p["id"],
-            note=p["note"],
-            triggers=tuple(p["triggers"]),
-            min_turns=int(p.get("min_turns", 1)),
-            covered_by=tuple(p["covered_by"]),
-            covered_when=p.get("covered_when", "any"),
-            question=p["question"],
+    hr = raw["hint_rule"]
+    rating = raw["rating"]
+    return (
+        areas,
+        HintRule(int(hr["min_level"]), int(hr["steps"]), hr["text"]),
+        RatingRules(
+            expert_needs_explained=bool(rating["expert_needs_explained"]),
+            read_back_max=rating["read_back_max"],
+            list_note=rating["list_note"],
+            read_back_note=rating["read_back_note"],
+        ),
+    )
+
+
+def _warmup(warm: dict[str, Any]) -> Warmup:
+    return Warmup(
+        question=warm["question"],
+        poor_below=int(warm["poor_below"]),
+        strong_at=int(warm["strong_at"]),
+        stages={
+            k: WarmupStage(tuple(v.get("concepts", ())), tuple(v.get("phrases", ())))
+            for k, v in warm["stages"].items()
+        },
+        stage_names=dict(warm.get("stage_names", {})),
+        failure_modes=tuple(warm["failure_modes"]),
+        unsure=tuple(warm.get("unsure", ())),
+        strong_needs_explained=int(warm.get("strong_needs_explained", 1)),
+    )
+
+
+def _requests(raw: dict[str, Any]) -> Requests:
+    rules = tuple(
+        RequestRule(
+            name=r["name"],
+            when=tuple(r["when"]),
+            patterns=tuple(r["patterns"]),
+            examples=tuple(r.get("examples", ())),
+            not_examples=tuple(r.get("not", ())),
+            variant=r.get("variant", ""),
+            end_kind=r.get("end_kind", ""),
+            unless=tuple(r.get("unless", ())),
         )
-        for p in _read_toml(root / "probes.toml")["probe"]
+        for r in raw["request"]
     )
+    return Requests(
+        rules=rules,
+        negators=tuple(raw["negators"]),
+        end_hedges=tuple(raw["end_hedges"]),
+        area_names={k: tuple(v) for k, v in raw["area_names"].items()},
+        confirm_yes=tuple(raw["confirm"]["yes"]),
+        confirm_no=tuple(raw["confirm"]["no"]),
+        actions=dict(raw["actions"]),
+    )
+
+
+def _understanding(raw: dict[str, Any]) -> Understanding:
+    q, s, e, r = raw["question"], raw["stance"], raw["explains"], raw["read_back"]
+    return Understanding(
+        fillers=tuple(raw["fillers"]),
+        tails=tuple(raw["tails"]),
+        clause_words=tuple(raw["clause_words"]),
+        contrast_words=tuple(raw["contrast_words"]),
+        macros=dict(raw.get("macros", {})),
+        question=QuestionRules(
+            patterns=tuple(q["patterns"]),
+            tags=tuple(q["tags"]),
+            alternative_max_words=int(q["alternative_max_words"]),
+            first_person=tuple(q["first_person"]),
+            copulas=tuple(q["copulas"]),
+            rhetorical_openers=tuple(q["rhetorical_openers"]),
+            answer_openers=tuple(q["answer_openers"]),
+            definition=tuple(q["definition"]),
+            process=tuple(q["process"]),
+        ),
+        stance=StanceRules(
+            inherit_max_words=int(s["inherit_max_words"]),
+            subjects=tuple(s["subjects"]),
+            dismisses=tuple(s["dismisses"]),
+            admits=tuple(s["admits"]),
+            negates=tuple(s["negates"]),
+            absent=tuple(s["absent"]),
+            failure_words=tuple(s["failure_words"]),
+            double_negative=tuple(s["double_negative"]),
+            hedges=tuple(s["hedges"]),
+        ),
+        explains=ExplainRules(
+            connectives=tuple(e["connectives"]),
+            numbers=tuple(e["numbers"]),
+            digit_terms=tuple(e["digit_terms"]),
+            alternative_min_words=int(e["alternative_min_words"]),
+            list_item_max_words=int(e["list_item_max_words"]),
+        ),
+        read_back=ReadBackRules(
+            min_content_words=int(r["min_content_words"]),
+            overlap=float(r["overlap"]),
+            stop_words=frozenset(r["stop_words"]),
+        ),
+    )
+
+
+def _load(root: Path) -> Content:
+    if not root.is_dir():
+        raise ContentError(
+            f"interview content not found at {root}; set VOICE_INTERVIEWER_PROMPTS to the prompts/ folder"
+        )
+    concepts_path = root / "concepts.toml"
+    concepts = {
+        cid: _concept(cid, c, concepts_path) for cid, c in _read_toml(concepts_path).items()
+    }
+    rubric, hint_rule, rating = _rubric(_read_toml(root / "rubric.toml"))
     res_raw = _read_toml(root / "resources.toml")
-    warm = _read_toml(root / "warmup.toml")
-    cmd = _read_toml(root / "commands.toml")
     problems = tuple(
         _problem(path, concepts) for path in sorted((root / "problems").glob("*.toml"))
     )
     content = Content(
         root=root,
         persona=(root / "persona.md").read_text(encoding="utf-8").strip(),
-        phases=phases,
+        phases=_phases(_read_toml(root / "phases.toml")["phase"]),
         concepts=concepts,
         problems=problems,
         rubric=rubric,
-        hint_rule=HintRule(int(hr["min_level"]), int(hr["steps"]), hr["text"]),
-        probes=probes,
+        hint_rule=hint_rule,
+        rating=rating,
+        probes=tuple(_probe(p) for p in _read_toml(root / "probes.toml")["probe"]),
         resources=tuple(
             Resource(r["title"], r["why"], tuple(r["areas"]), tuple(r.get("focus", ())))
             for r in res_raw["resource"]
         ),
         tools=dict(res_raw.get("tools", {})),
-        warmup=Warmup(
-            question=warm["question"],
-            poor_below=int(warm["poor_below"]),
-            strong_at=int(warm["strong_at"]),
-            stages={
-                k: WarmupStage(tuple(v.get("concepts", ())), tuple(v.get("phrases", ())))
-                for k, v in warm["stages"].items()
-            },
-            stage_names=dict(warm.get("stage_names", {})),
-            failure_modes=tuple(warm["failure_modes"]),
-            unsure=tuple(warm.get("unsure", ())),
-        ),
-        commands=Commands(
-            short_turn_words=int(cmd["short_turn_words"]),
-            phrases={k: tuple(v["phrases"]) for k, v in cmd["command"].items()},
-            area_names={k: tuple(v) for k, v in cmd["area_names"].items()},
-        ),
+        warmup=_warmup(_read_toml(root / "warmup.toml")),
+        requests=_requests(_read_toml(root / "requests.toml")),
+        understanding=_understanding(_read_toml(root / "understanding.toml")),
         lines=_read_toml(root / "lines.toml"),
         diagrams={p.stem: p.read_text(encoding="utf-8") for p in (root / "diagrams").glob("*.txt")},
     )
@@ -382,13 +422,17 @@ def _check_references(content: Content) -> None:
     """Every concept id named anywhere must exist, so a typo fails at load, not mid-interview."""
     known = set(content.concepts)
     named: list[tuple[str, str]] = []
-    named += [("phases.toml", g) for p in content.phases for g in p.goals]
+    named += [("phases.toml", g) for p in content.phases for g in (*p.goals, *p.opening_goals)]
     named += [
         ("rubric.toml", c)
         for a in content.rubric
         for c in a.intermediate_concepts + a.expert_concepts
     ]
-    named += [("probes.toml", c) for p in content.probes for c in p.triggers + p.covered_by]
+    named += [
+        ("probes.toml", c)
+        for p in content.probes
+        for c in (*p.triggers, *p.covered_by, *p.dismissed_by, *p.parts)
+    ]
     named += [("warmup.toml", c) for s in content.warmup.stages.values() for c in s.concepts]
     named += [("warmup.toml", c) for c in content.warmup.failure_modes]
     for where, cid in named:
@@ -402,3 +446,8 @@ def _check_references(content: Content) -> None:
             )
     if tuple(a.id for a in content.rubric) != RUBRIC_AREAS:
         raise ContentError(f"rubric.toml: areas must be {RUBRIC_AREAS}")
+    names = {r.name for r in content.requests.rules}
+    if names - set(content.requests.actions):
+        raise ContentError(
+            f"requests.toml: no action for {sorted(names - set(content.requests.actions))}"
+        )

@@ -1,100 +1,152 @@
-"""What the candidate has covered: every concept heard, in which turns, with quotes."""
+"""What the candidate has covered: every concept heard, in which turn and sentence, whether
+that sentence explained it, and what they admitted not knowing or waved away."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from voice_interviewer.interview.concepts import ConceptMatcher, quote_around
-from voice_interviewer.interview.content import Content, Probe, Warmup
-from voice_interviewer.interview.scorecard_types import Evidence
-from voice_interviewer.text import normalize
+from voice_interviewer.interview.concepts import trim_quote
+from voice_interviewer.interview.content import Content, Probe, Problem
+from voice_interviewer.interview.understanding import Reading
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A concept in one of the candidate's sentences."""
+
+    concept: str
+    turn: int
+    quote: str
+    """The sentence that holds it (trimmed around the concept when long)."""
+    act: str
+    """"statement" or "question"."""
+    explains: bool
+    read_back: bool
+    """The sentence restates a hint the candidate was given."""
+    t: float
+    heard: str
+    """The words as said ("point-in-time joins")."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Heard:
+        return self  # immutable: shared by forks of the interview state
 
 
 @dataclass
 class Coverage:
-    """Concept id -> every mention (turn and quote), in order.
+    """Concept id -> every asserted mention, in order; plus admissions and dismissals.
 
     ``since`` arguments let the design discussion be judged apart from the warm-up, whose
     answer is a general tour of the lifecycle rather than evidence about this design.
     """
 
-    mentions: dict[str, list[Evidence]] = field(default_factory=dict)
+    heard: dict[str, list[Heard]] = field(default_factory=dict)
+    admitted: dict[str, list[Heard]] = field(default_factory=dict)
+    dismissed: dict[str, list[Heard]] = field(default_factory=dict)
+    off_problem: set[int] = field(default_factory=set)
+    """Turns that answered a different problem: no evidence for this one."""
 
-    def add(self, text: str, turn: int, t: float, matcher: ConceptMatcher) -> set[str]:
-        """Record the concepts in one candidate turn; returns the ids found."""
-        found = matcher.find(text)
-        for cid, match in found.items():
-            quote = quote_around(text, match.start, match.end)
-            self.mentions.setdefault(cid, []).append(
-                Evidence(turn=turn, quote=quote, concept=cid, t=t)
-            )
-        return set(found)
+    def add(
+        self, reading: Reading, turn: int, t: float, read_back: Callable[[str], bool]
+    ) -> set[str]:
+        """Record one candidate turn; returns the concepts its statements assert."""
+        asserted: set[str] = set()
+        for sentence in reading.sentences:
+            if sentence.act == "request":
+                continue
+            copied = read_back(sentence.text) if sentence.act == "statement" else False
+            for m in sentence.mentions:
+                heard = Heard(
+                    m.concept,
+                    turn,
+                    trim_quote(sentence.text, m.start - sentence.start),
+                    sentence.act,
+                    sentence.explains,
+                    copied,
+                    t,
+                    m.heard,
+                )
+                if m.stance == "asserts":
+                    bucket = self.heard
+                    if sentence.act == "statement":
+                        asserted.add(m.concept)
+                elif m.stance == "admits":
+                    bucket = self.admitted
+                elif m.stance == "dismisses":
+                    bucket = self.dismissed
+                else:
+                    continue
+                mentions = bucket.setdefault(m.concept, [])
+                if not any(h.turn == turn and h.quote == heard.quote for h in mentions):
+                    mentions.append(heard)
+        return asserted
 
-    def covered(self, cid: str, since: int = 0) -> bool:
-        return self.first(cid, since) is not None
+    def remove_turn(self, turn: int) -> None:
+        """Forget what one turn said (its text was revised)."""
+        for bucket in (self.heard, self.admitted, self.dismissed):
+            for cid in list(bucket):
+                bucket[cid] = [h for h in bucket[cid] if h.turn != turn]
+                if not bucket[cid]:
+                    del bucket[cid]
 
-    def first(self, cid: str, since: int = 0) -> Evidence | None:
-        """The first mention of a concept at or after turn ``since``."""
-        return next((e for e in self.mentions.get(cid, ()) if e.turn >= since), None)
+    def mentions(self, cid: str, since: int = 0, questions: bool = False) -> list[Heard]:
+        """Asserted mentions of ``cid`` at or after turn ``since``: statements, and questions
+        too when ``questions`` (asking about the scale covers the scale)."""
+        return [
+            h
+            for h in self.heard.get(cid, ())
+            if h.turn >= since
+            and h.turn not in self.off_problem
+            and (h.act == "statement" or questions)
+        ]
+
+    def covered(self, cid: str, since: int = 0, questions: bool = False) -> bool:
+        return bool(self.mentions(cid, since, questions))
+
+    def first(self, cid: str, since: int = 0) -> Heard | None:
+        """The first statement asserting ``cid`` at or after turn ``since``."""
+        found = self.mentions(cid, since)
+        return found[0] if found else None
 
     def turns(self, cid: str, since: int = 0) -> list[int]:
-        return [e.turn for e in self.mentions.get(cid, ()) if e.turn >= since]
+        return sorted({h.turn for h in self.mentions(cid, since)})
 
-    def turn_count(self, cids: tuple[str, ...], since: int = 0) -> int:
-        """How many distinct turns at or after ``since`` named any of ``cids``."""
+    def turn_count(self, cids: Iterable[str], since: int = 0) -> int:
+        """How many distinct turns at or after ``since`` asserted any of ``cids``."""
         return len({turn for cid in cids for turn in self.turns(cid, since)})
 
+    def was_dismissed(self, cids: Iterable[str], since: int = 0) -> Heard | None:
+        found = [h for cid in cids for h in self.dismissed.get(cid, ()) if h.turn >= since]
+        return min(found, key=lambda h: h.turn) if found else None
 
-def probe_due(probe: Probe, coverage: Coverage, since: int) -> bool:
-    """A probe is due when its triggers were heard often enough in the design discussion
-    (turns from ``since``) and its point is not covered there either."""
-    if coverage.turn_count(probe.triggers, since) < probe.min_turns:
-        return False
+
+def probe_point_covered(probe: Probe, coverage: Coverage, since: int) -> bool:
+    """Whether the candidate already made the probe's point (all or any of covered_by)."""
     hits = [coverage.covered(c, since) for c in probe.covered_by]
-    already = all(hits) if probe.covered_when == "all" else any(hits)
-    return not already
+    return all(hits) if probe.covered_when == "all" else any(hits)
 
 
-@dataclass(frozen=True)
-class WarmupAssessment:
-    """How the warm-up went: the stages named, whether failure modes came up, the verdict."""
-
-    stages: tuple[str, ...]
-    failure_modes: tuple[str, ...]
-    level: str  # "poor" | "solid" | "strong"
-
-    @property
-    def difficulty(self) -> str:
-        return {"poor": "easy", "solid": "medium", "strong": "hard"}[self.level]
-
-
-def assess_warmup(text: str, found: set[str], warmup: Warmup) -> WarmupAssessment:
-    """Score the warm-up answer by the lifecycle stages it names (prompts/warmup.toml)."""
-    norm = " " + normalize(text) + " "
-    stages = tuple(
-        name
-        for name, stage in warmup.stages.items()
-        if found & set(stage.concepts)
-        or any(" " + normalize(p) + " " in norm for p in stage.phrases)
-    )
-    failures = tuple(c for c in warmup.failure_modes if c in found)
-    unsure = len(norm.split()) <= 12 and any(
-        " " + normalize(u) + " " in norm for u in warmup.unsure
-    )
-    if unsure or len(stages) < warmup.poor_below:
-        level = "poor"
-    elif len(stages) >= warmup.strong_at and failures:
-        level = "strong"
-    else:
-        level = "solid"
-    return WarmupAssessment(stages, failures, level)
-
-
-def area_concepts(
-    content: Content, area: str, extra: dict[str, tuple[str, ...]]
-) -> tuple[str, ...]:
-    """Every concept that counts for a rubric area: the rubric's and the problem's key ones."""
+def area_concepts(content: Content, area: str, problem: Problem | None) -> list[str]:
+    """Every concept that counts for a rubric area: the rubric's, the problem's key concepts
+    for it, and any concept (global or the problem's own) filed under the area."""
     rubric = content.area(area)
     ids = list(rubric.intermediate_concepts + rubric.expert_concepts)
-    ids += [c for c in extra.get(area, ()) if c not in ids]
-    return tuple(ids)
+    if problem is not None:
+        ids += [c for c in problem.key_concepts.get(area, ()) if c not in ids]
+    own = problem.concepts if problem is not None else {}
+    for cid, concept in (*content.concepts.items(), *own.items()):
+        if concept.area == area and cid not in ids:
+            ids.append(cid)
+    return ids
+
+
+def expert_concepts(content: Content, area: str, problem: Problem | None) -> list[str]:
+    """The concepts that show Expert-level design in an area: the rubric's and the problem's."""
+    ids = list(content.area(area).expert_concepts)
+    if problem is not None:
+        for cid in problem.expert_concepts:
+            concept = content.concept(cid, problem)
+            if concept is not None and concept.area == area and cid not in ids:
+                ids.append(cid)
+    return ids

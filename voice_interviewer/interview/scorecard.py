@@ -1,177 +1,320 @@
-"""The scorecard, built deterministically from the evidence the director gathered."""
+"""The scorecard, built deterministically from the evidence the director gathered: a rating
+per rubric area with the sentences that earned it, exactly three strengths and three
+improvements that are true for this transcript, and reading for the gaps."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from voice_interviewer.interview.content import Content, Problem, RubricArea
-from voice_interviewer.interview.coverage import Coverage, area_concepts
+from voice_interviewer.interview.content import Content, Problem
+from voice_interviewer.interview.coverage import Heard
+from voice_interviewer.interview.desk import join_words
 from voice_interviewer.interview.scorecard_types import AreaRating, Evidence, Scorecard
+from voice_interviewer.interview.scoring import LEVELS, AreaAssessment, assess_area, lowered
+from voice_interviewer.interview.state import InterviewState
 
-if TYPE_CHECKING:
-    from voice_interviewer.interview.records import Event, HintTaken, Turn
-
-LEVELS = ("Novice", "Intermediate", "Expert")
-
-
-def rate_area(area: RubricArea, coverage: Coverage, since: int = 0) -> str:
-    """The rubric's rule (prompts/rubric.toml): expert concepts for Expert, any for Intermediate.
-    Only the design discussion counts (turns from ``since``), not the warm-up."""
-    expert = [c for c in area.expert_concepts if coverage.covered(c, since)]
-    intermediate = [c for c in area.intermediate_concepts if coverage.covered(c, since)]
-    if len(expert) >= area.expert_min:
-        return "Expert"
-    if expert or intermediate:
-        return "Intermediate"
-    return "Novice"
+# Short answers: fewer words than this per design turn, on average, is a thin transcript.
+_THIN_WORDS = 12
+# Explained sentences that make "you backed your choices with reasons" true.
+_REASONED = 3
 
 
-def build_scorecard(
-    content: Content,
-    problem: Problem | None,
-    coverage: Coverage,
-    hints: Sequence[HintTaken],
-    events: Sequence[Event],
-    turns: Sequence[Turn],
-    since: int = 0,
-) -> Scorecard:
-    """Rate each rubric area from the evidence; ``since`` is the first turn of the design."""
-    key = problem.key_concepts if problem else {}
-    rule = content.hint_rule
+@dataclass(frozen=True)
+class _Card:
+    """What the strengths and improvements are chosen from."""
+
+    content: Content
+    problem: Problem | None
+    state: InterviewState
+    since: int
+    assessments: dict[str, AreaAssessment]
+    ratings: dict[str, str]
+
+    def label(self, cid: str) -> str:
+        return self.content.label(cid, self.problem)
+
+    def labels(self, ids: list[str] | tuple[str, ...], limit: int = 3) -> str:
+        return join_words(self.label(c) for c in list(dict.fromkeys(ids))[:limit])
+
+    def line(self, key: str, **fields: object) -> str:
+        return str(self.content.lines["scorecard"][key]).format(**fields)
+
+    def first_turn(self, cids: tuple[str, ...]) -> int | None:
+        turns = [t for c in cids for t in self.state.coverage.turns(c, self.since)]
+        return min(turns) if turns else None
+
+
+def build_scorecard(content: Content, problem: Problem | None, state: InterviewState) -> Scorecard:
+    """Rate each rubric area from the design discussion (from its first turn, across problem
+    switches) and write the strengths, improvements and resources."""
+    since = (
+        state.problem.design_start if state.problem.design_start is not None else len(state.turns)
+    )
+    assessments = {
+        a.id: assess_area(content, problem, a.id, state.coverage, since) for a in content.rubric
+    }
     areas: list[AreaRating] = []
+    ratings: dict[str, str] = {}
     for area in content.rubric:
-        earned = rate_area(area, coverage, since)
-        penalising = [h for h in hints if h.level >= rule.min_level and area.id in h.reveals]
-        rating = earned
-        if penalising:
-            rating = LEVELS[max(0, LEVELS.index(earned) - rule.steps)]
-        ids = area_concepts(content, area.id, key)
-        firsts = {c: coverage.first(c, since) for c in ids}
-        covered = tuple(c for c in ids if firsts[c] is not None)
-        missing = tuple(c for c in ids if firsts[c] is None)
-        evidence = tuple(
-            sorted((e for e in firsts.values() if e is not None), key=lambda e: e.turn)
-        )
+        assessed = assessments[area.id]
+        rating, penalising = lowered(content, area.id, assessed.earned, state.hints)
+        ratings[area.id] = rating
+        card_line = _CardLines(content, problem)
         areas.append(
             AreaRating(
                 area=area.id,
                 title=area.title,
                 rating=rating,
-                justification=_justify(
-                    content, problem, area, rating, earned, evidence, missing, penalising
-                ),
-                evidence=evidence,
-                lowered_by_hints=rating != earned,
-                covered=covered,
-                missing=missing,
+                justification=card_line.justify(assessed, rating, penalising),
+                evidence=tuple(_evidence(h) for h in assessed.evidence),
+                lowered_by_hints=rating != assessed.earned,
+                covered=assessed.named,
+                missing=assessed.missing,
             )
         )
+    card = _Card(content, problem, state, since, assessments, ratings)
     return Scorecard(
         areas=tuple(areas),
-        strengths=_strengths(content, problem, areas, coverage, events, since),
-        improvements=_improvements(content, problem, areas, events, hints),
+        strengths=_three(_strengths(card, areas)),
+        improvements=_three(_improvements(card, areas)),
         resources=_resources(content, areas),
-        hint_rule=rule.text,
+        hint_rule=content.hint_rule.text,
         extra={
-            "hints_taken": len(hints),
-            "candidate_turns": sum(t.speaker == "candidate" for t in turns),
+            "hints_taken": len(state.hints),
+            "candidate_turns": sum(t.speaker == "candidate" for t in state.turns),
         },
     )
 
 
-def _justify(
-    content: Content,
-    problem: Problem | None,
-    area: RubricArea,
-    rating: str,
-    earned: str,
-    evidence: tuple[Evidence, ...],
-    missing: tuple[str, ...],
-    penalising: Sequence[Any],
-) -> str:
-    descriptor = {"Novice": area.novice, "Intermediate": area.intermediate, "Expert": area.expert}[
-        rating
-    ]
-    parts = [f"{rating}: {descriptor}."]
-    if evidence:
-        distinct = list({(e.turn, e.quote): e for e in evidence}.values())
-        quoted = "; ".join(f'turn {e.turn}: "{e.quote}"' for e in distinct[:2])
-        parts.append(f"You said ({quoted}).")
-    else:
-        parts.append("Nothing you said touched this area.")
-    if missing and rating != "Expert":
-        parts.append(
-            "Not covered: " + ", ".join(content.label(c, problem) for c in missing[:3]) + "."
-        )
-    if rating != earned:
-        levels = sorted({h.level for h in penalising})
-        parts.append(
-            f"Lowered from {earned} because a level {'/'.join(map(str, levels))} hint revealed this area."
-        )
-    return " ".join(parts)
+def _evidence(heard: Heard) -> Evidence:
+    return Evidence(turn=heard.turn, quote=heard.quote, concept=heard.concept, t=heard.t)
 
 
-def _strengths(
-    content: Content,
-    problem: Problem | None,
-    areas: list[AreaRating],
-    coverage: Coverage,
-    events: Sequence[Event],
-    since: int,
-) -> tuple[str, ...]:
-    found: list[str] = []
-    for area in sorted(areas, key=lambda a: -LEVELS.index(a.rating)):
-        if area.rating != "Novice" and area.evidence:
-            best = area.evidence[-1] if area.rating == "Expert" else area.evidence[0]
-            label = content.label(best.concept, problem)
-            found.append(
-                f'{area.title}: you brought up {label} (turn {best.turn}: "{best.quote}").'
+class _CardLines:
+    """The justification of one area's rating."""
+
+    def __init__(self, content: Content, problem: Problem | None) -> None:
+        self.content = content
+        self.problem = problem
+        self.words = content.lines["scorecard"]
+
+    def labels(self, ids: tuple[str, ...], limit: int = 3) -> str:
+        return join_words(self.content.label(c, self.problem) for c in ids[:limit])
+
+    def justify(self, a: AreaAssessment, rating: str, penalising: list) -> str:
+        area = self.content.area(a.area)
+        descriptor = {
+            "Novice": area.novice,
+            "Intermediate": area.intermediate,
+            "Expert": area.expert,
+        }
+        parts = [f"{rating}: {descriptor[rating]}."]
+        quotes = a.evidence[:2]
+        if len(quotes) == 2:
+            first, second = quotes
+            parts.append(
+                self.words["quoted_two"].format(
+                    turn=first.turn, quote=first.quote, turn2=second.turn, quote2=second.quote
+                )
             )
-    probes = {e.detail for e in events if e.type == "probe"}
-    if coverage.covered("training_serving_skew", since) and "training_serving_skew" not in probes:
-        found.append(
-            "You raised training-serving skew without being asked, a common production failure."
+        elif quotes:
+            parts.append(self.words["quoted"].format(turn=quotes[0].turn, quote=quotes[0].quote))
+        elif a.read_back_only:
+            parts.append(self.content.rating.read_back_note)
+        else:
+            parts.append(self.words["nothing"])
+        if a.earned != "Expert" and a.unexplained:
+            parts.append(self.content.rating.list_note.format(labels=self.labels(a.unexplained)))
+        if a.earned != "Expert" and a.missing:
+            parts.append(self.words["not_covered"].format(labels=self.labels(a.missing)))
+        if a.admitted:
+            admitted = tuple(dict.fromkeys(h.concept for h in a.admitted))
+            parts.append(
+                self.words["admitted"].format(
+                    labels=self.labels(admitted, 2), turn=a.admitted[0].turn
+                )
+            )
+        if a.dismissed:
+            waved = tuple(dict.fromkeys(h.concept for h in a.dismissed))
+            parts.append(
+                self.words["dismissed"].format(
+                    labels=self.labels(waved, 2), turn=a.dismissed[0].turn
+                )
+            )
+        if penalising:
+            levels = "/".join(str(x) for x in sorted({h.level for h in penalising}))
+            parts.append(self.words["lowered"].format(earned=a.earned, levels=levels))
+        return " ".join(parts)
+
+
+# --- strengths -----------------------------------------------------------------------------------
+def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
+    state, since = card.state, card.since
+    for area in sorted(areas, key=lambda a: -LEVELS.index(a.rating)):
+        assessed = card.assessments[area.area]
+        if not assessed.evidence or area.rating == "Novice":
+            continue
+        best = assessed.evidence[0]
+        if area.rating == "Expert":
+            yield card.line(
+                "strength_expert",
+                area=area.title,
+                labels=card.labels(assessed.explained, 2),
+                turn=best.turn,
+                quote=best.quote,
+            )
+        else:
+            yield card.line(
+                "strength_intermediate",
+                area=area.title,
+                label=card.label(best.concept),
+                turn=best.turn,
+                quote=best.quote,
+            )
+    probed = {e.detail: e.turn for e in state.events if e.type == "probe"}
+    skew = card.first_turn(("training_serving_skew",))
+    if skew is not None and skew < probed.get("training_serving_skew", skew + 1):
+        yield card.line("strength_skew", turn=skew)
+    business = card.first_turn(("business_objective",))
+    model = card.first_turn(("model_architecture", "deep_model", "gbdt", "baseline"))
+    pushed = any(e.type == "pushback" for e in state.events)
+    if business is not None and not pushed and (model is None or business < model):
+        yield card.line("strength_business_first", turn=business)
+    data = card.first_turn(("data_quality", "labeling", "class_imbalance"))
+    if data is not None and data < probed.get("data_quality_early", data + 1):
+        yield card.line("strength_data_quality", turn=data)
+    questions = [e for e in state.events if e.type == "question" and e.turn >= since]
+    if len(questions) >= 2:
+        yield card.line(
+            "strength_questions",
+            count=len(questions),
+            quote=questions[0].data.get("text", ""),
+            turn=questions[0].turn,
         )
-    model_turns = coverage.turns("model_architecture", since)
-    scope_turns = coverage.turns("business_objective", since)
-    if scope_turns and (not model_turns or min(scope_turns) < min(model_turns)):
-        found.append("You started from the business objective before choosing a model.")
-    if coverage.covered("data_quality", since) or coverage.covered("labeling", since):
-        found.append("You paid attention to data quality and labels, the most impactful lever.")
-    found += list(content.lines["fallback_strengths"])
-    return tuple(_unique(found)[:3])
+    reasons = _explained_sentences(card)
+    if len(reasons) >= _REASONED:
+        yield card.line("strength_reasons", turn=reasons[0].turn, quote=reasons[0].quote)
+    design_turns = state.candidate_turns(since)
+    if not state.hints and len(design_turns) >= 4:
+        yield card.line("strength_no_hints")
+    admitted = sorted(
+        (h for hs in state.coverage.admitted.values() for h in hs if h.turn >= since),
+        key=lambda h: h.turn,
+    )
+    if admitted:
+        yield card.line("strength_honest", turn=admitted[0].turn, quote=admitted[0].quote)
+    if state.hints:
+        yield card.line("strength_asked_hint", turn=state.hints[0].turn)
+    warmup = next((e for e in state.events if e.type == "warmup"), None)
+    stages = list(warmup.data.get("stages", ())) if warmup else []
+    if len(stages) >= 3:
+        names = card.content.warmup.stage_names
+        yield card.line(
+            "strength_warmup", count=len(stages), stages=join_words(names.get(s, s) for s in stages)
+        )
+    if card.problem is not None:
+        yield card.line(
+            "strength_attempted",
+            title=card.problem.title.lower(),
+            difficulty=card.problem.difficulty,
+        )
+    yield card.line("strength_stayed", phase=state.phases.phase.title.lower())
 
 
-def _improvements(
-    content: Content,
-    problem: Problem | None,
-    areas: list[AreaRating],
-    events: Sequence[Event],
-    hints: Sequence[HintTaken],
-) -> tuple[str, ...]:
-    found: list[str] = []
+def _explained_sentences(card: _Card) -> list[Heard]:
+    seen: dict[tuple[int, str], Heard] = {}
+    for mentions in card.state.coverage.heard.values():
+        for h in mentions:
+            if h.turn >= card.since and h.explains and h.act == "statement" and not h.read_back:
+                seen.setdefault((h.turn, h.quote), h)
+    return sorted(seen.values(), key=lambda h: h.turn)
+
+
+# --- improvements --------------------------------------------------------------------------------
+def _improvements(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
+    state, since = card.state, card.since
     for area in sorted(areas, key=lambda a: LEVELS.index(a.rating)):
-        if area.rating != "Expert" and area.missing:
-            labels = ", ".join(content.label(c, problem) for c in area.missing[:3])
-            found.append(f"{area.title}: work {labels} into your designs unprompted.")
-    if any(e.type == "pushback" for e in events):
-        found.append(
-            "Scope first: state the business objective, success metric and data before the model."
+        yield from _area_improvement(card, area)
+    waved = sorted(
+        (h for hs in state.coverage.dismissed.values() for h in hs if h.turn >= since),
+        key=lambda h: h.turn,
+    )
+    if waved:
+        concepts = tuple(dict.fromkeys(h.concept for h in waved))
+        yield card.line("improve_dismissed", labels=card.labels(concepts, 2), turn=waved[0].turn)
+    probed_late = _covered_only_when_probed(card)
+    if probed_late:
+        yield card.line("improve_probed", labels=_capital(card.labels(probed_late)))
+    if any(e.type == "pushback" for e in state.events):
+        yield card.line("improve_pushback")
+    if state.hints:
+        yield card.line(
+            "improve_hints", count=len(state.hints), level=max(h.level for h in state.hints)
         )
-    fired = [e.detail for e in events if e.type == "probe"]
-    if fired:
-        found.append(
-            "Several points came up only when probed ("
-            + ", ".join(p.replace("_", " ") for p in fired[:3])
-            + "); raise them yourself."
+    admitted = tuple(
+        dict.fromkeys(
+            h.concept for hs in state.coverage.admitted.values() for h in hs if h.turn >= since
         )
-    if hints:
-        found.append(f"You took {len(hints)} hint(s); practise this problem again without them.")
-    found.append("Close each part by naming what breaks in production and how you would detect it.")
-    return tuple(_unique(found)[:3])
+    )
+    if admitted:
+        yield card.line("improve_admitted", labels=card.labels(admitted, 3))
+    design = state.candidate_turns(since)
+    if design and sum(len(t.text.split()) for t in design) / len(design) < _THIN_WORDS:
+        yield card.line("improve_thin")
+    if all(a.rating == "Expert" for a in areas):
+        yield card.line("improve_stretch")
+    yield card.line("improve_production")
 
 
+def _area_improvement(card: _Card, area: AreaRating) -> Iterator[str]:
+    """What it takes to reach the rubric's next level in this area, for this problem."""
+    if area.rating == "Expert":
+        return
+    rubric = card.content.area(area.area)
+    assessed = card.assessments[area.area]
+    key = card.problem.key_concepts.get(area.area, ()) if card.problem else ()
+    if area.rating == "Novice" and assessed.earned == "Novice":
+        wanted = [c for c in (*key, *rubric.intermediate_concepts) if c in assessed.missing]
+        yield card.line(
+            "improve_to_intermediate",
+            area=area.title,
+            descriptor=_lower_first(rubric.intermediate),
+            labels=card.labels(wanted or list(rubric.intermediate_concepts), 2),
+        )
+    elif assessed.unexplained:
+        yield card.line(
+            "improve_explain",
+            area=area.title,
+            labels=card.labels(assessed.unexplained, 3),
+            descriptor=_lower_first(rubric.expert),
+        )
+    else:
+        expert = [c for c in rubric.expert_concepts if c in assessed.missing]
+        wanted = expert or [c for c in key if c in assessed.missing]
+        yield card.line(
+            "improve_to_expert",
+            area=area.title,
+            descriptor=_lower_first(rubric.expert),
+            labels=card.labels(wanted or list(rubric.expert_concepts), 3),
+        )
+
+
+def _covered_only_when_probed(card: _Card) -> list[str]:
+    """The probed points the candidate made after the probe and not before it."""
+    probes = {p.id: p for p in card.content.probes}
+    late: list[str] = []
+    for event in card.state.events:
+        if event.type != "probe" or event.detail not in probes:
+            continue
+        for cid in probes[event.detail].covered_by:
+            first = card.first_turn((cid,))
+            if first is not None and first > event.turn:
+                late.append(cid)
+    return late
+
+
+# --- resources -----------------------------------------------------------------------------------
 def _resources(content: Content, areas: list[AreaRating]) -> tuple[str, ...]:
     weakest = [
         a.area for a in sorted(areas, key=lambda a: LEVELS.index(a.rating)) if a.rating != "Expert"
@@ -186,16 +329,35 @@ def _resources(content: Content, areas: list[AreaRating]) -> tuple[str, ...]:
         tool = content.tools.get(area)
         if tool and len(chosen) < 3:
             chosen.append(tool + ".")
-    return tuple(_unique(chosen)[:3])
+    return tuple(list(dict.fromkeys(chosen))[:3])
 
 
-def _unique(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [i for i in items if not (i in seen or seen.add(i))]  # type: ignore[func-returns-value]
+def _three(items: Iterator[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+        if len(out) == 3:
+            break
+    return tuple(out)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def below_expert(scorecard: Scorecard) -> list[str]:
+    """The areas of a scorecard rated below Expert, worst first (ties keep rubric order)."""
+    ranked = sorted(
+        scorecard.areas, key=lambda a: LEVELS.index(a.rating) if a.rating in LEVELS else 0
+    )
+    return [a.area for a in ranked if a.rating != "Expert"]
 
 
 def weakest_areas(scorecard: Scorecard, count: int = 2) -> list[str]:
-    """The lowest-rated areas of a scorecard, worst first (ties keep rubric order)."""
-    order = {"Novice": 0, "Intermediate": 1, "Expert": 2}
-    ranked = sorted(scorecard.areas, key=lambda a: order.get(a.rating, 0))
-    return [a.area for a in ranked[:count]]
+    """The lowest-rated areas below Expert, worst first, at most ``count``."""
+    return below_expert(scorecard)[:count]

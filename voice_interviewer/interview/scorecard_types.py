@@ -9,12 +9,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Evidence:
-    """A candidate's words behind a rating: the turn index and the quoted words."""
+    """A candidate's words behind a rating: the turn index and the quoted sentence."""
 
     turn: int
     quote: str
     concept: str = ""
     t: float | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Evidence:
+        return self  # immutable: shared by forks of the interview state
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ _MOVE_HINTS = {
     MoveKind.PAUSE: "pause the interview",
     MoveKind.RESUME: "resume the interview",
     MoveKind.CLARIFY: "ask the candidate to say more",
+    MoveKind.CONFIRM: "check whether the candidate really wants to end the interview now",
+    MoveKind.REFUSE: "decline briefly, in character, and ask the question again",
+    MoveKind.REDIRECT: "point out that this answers a different problem and bring them back",
     MoveKind.WRAP_UP: "close the interview",
 }
 

@@ -12,7 +12,6 @@ from voice_interviewer import __version__
 from voice_interviewer.clock import Clock, VirtualClock
 from voice_interviewer.interview.content import Content
 from voice_interviewer.interview.director import Director
-from voice_interviewer.interview.scorecard import weakest_areas
 from voice_interviewer.interview.scorecard_types import Scorecard
 from voice_interviewer.messages import CandidateTurn, Move
 from voice_interviewer.session import store
@@ -55,11 +54,10 @@ class InterviewSession:
     @classmethod
     def start(cls, content: Content, clock: Clock, options: SessionOptions) -> InterviewSession:
         if options.continue_from is not None and not options.focus_areas:
+            # The director names last time's areas below Expert and asks what to work on.
             last = last_scorecard(exclude=None)
             if last is not None:
-                options = dataclasses.replace(
-                    options, focus_areas=tuple(weakest_areas(last[1])), continue_from=last[0]
-                )
+                options = dataclasses.replace(options, continue_from=last[0])
         if not options.recent_problems:
             options = dataclasses.replace(options, recent_problems=tuple(recent_problems()))
         session_id = store.new_session_id()
@@ -240,6 +238,7 @@ def _director(
         focus_areas=options.focus_areas,
         recent_problems=options.recent_problems,
         last_scorecard=previous,
+        continue_last=options.continue_from is not None and not options.focus_areas,
     )
 
 

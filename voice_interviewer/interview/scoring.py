@@ -1,0 +1,111 @@
+"""Rating one rubric area from the candidate's own sentences, by the rules in
+prompts/rubric.toml [rating]: Expert needs expert concepts explained (a mechanism, a reason,
+a trade-off, a number), a bare list never earns it; any asserted concept of the area earns
+Intermediate; questions, admissions, negations, dismissals and hints read back earn nothing
+beyond what the rules allow."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from voice_interviewer.interview.content import Content, Problem
+from voice_interviewer.interview.coverage import Coverage, Heard, area_concepts, expert_concepts
+from voice_interviewer.interview.records import HintTaken
+
+LEVELS = ("Novice", "Intermediate", "Expert")
+
+# How many sentences are quoted for a rating.
+_QUOTES = {"Expert": 3, "Intermediate": 2, "Novice": 0}
+
+
+@dataclass(frozen=True)
+class AreaAssessment:
+    """Why an area earned its rating, before hints lowered it."""
+
+    area: str
+    earned: str
+    evidence: tuple[Heard, ...]
+    """The sentences that earned the rating, best first (never a question, admission,
+    negation, dismissal or hint read back)."""
+    named: tuple[str, ...]
+    """Concepts of the area the candidate asserted."""
+    explained: tuple[str, ...]
+    """Expert concepts explained in the candidate's own sentences."""
+    unexplained: tuple[str, ...]
+    """Expert concepts named but never explained."""
+    missing: tuple[str, ...]
+    admitted: tuple[Heard, ...]
+    dismissed: tuple[Heard, ...]
+    read_back_only: bool
+
+
+def assess_area(
+    content: Content, problem: Problem | None, area_id: str, coverage: Coverage, since: int
+) -> AreaAssessment:
+    """The rating an area earned from the design discussion (turns from ``since``)."""
+    area = content.area(area_id)
+    rules = content.rating
+    ids = area_concepts(content, area_id, problem)
+    experts = set(expert_concepts(content, area_id, problem))
+    mentions = {cid: coverage.mentions(cid, since) for cid in ids}
+    own = {cid: [h for h in hs if not h.read_back] for cid, hs in mentions.items()}
+    named = [cid for cid in ids if mentions[cid]]
+    if rules.expert_needs_explained:
+        explained = [c for c in ids if c in experts and any(h.explains for h in own[c])]
+    else:
+        explained = [c for c in ids if c in experts and own[c]]
+    unexplained = [c for c in ids if c in experts and own[c] and c not in explained]
+    if len(explained) >= area.expert_min:
+        earned = "Expert"
+    elif named:
+        earned = "Intermediate"
+    else:
+        earned = "Novice"
+    if LEVELS.index(earned) > LEVELS.index(rules.read_back_max) and not any(own.values()):
+        earned = rules.read_back_max
+    evidence = _evidence(earned, ids, explained, own)
+    return AreaAssessment(
+        area=area_id,
+        earned=earned,
+        evidence=evidence,
+        named=tuple(named),
+        explained=tuple(explained),
+        unexplained=tuple(unexplained),
+        missing=tuple(c for c in ids if not mentions[c]),
+        admitted=tuple(h for c in ids for h in coverage.admitted.get(c, ()) if h.turn >= since),
+        dismissed=tuple(h for c in ids for h in coverage.dismissed.get(c, ()) if h.turn >= since),
+        read_back_only=bool(named) and not any(own.values()),
+    )
+
+
+def _evidence(
+    earned: str, ids: list[str], explained: list[str], own: dict[str, list[Heard]]
+) -> tuple[Heard, ...]:
+    """The sentences behind the rating: for Expert the explained ones, one per concept; for
+    Intermediate an explained sentence if there is one, else the first mention."""
+    picked: list[Heard] = []
+
+    def add(heard: Heard) -> None:
+        if not any(p.turn == heard.turn and p.quote == heard.quote for p in picked):
+            picked.append(heard)
+
+    if earned == "Expert":
+        for cid in explained:
+            add(next(h for h in own[cid] if h.explains))
+    else:
+        everything = sorted((h for c in ids for h in own[c]), key=lambda h: h.turn)
+        for heard in sorted(everything, key=lambda h: not h.explains):
+            add(heard)
+    return tuple(sorted(picked[: _QUOTES[earned]], key=lambda h: h.turn))
+
+
+def lowered(
+    content: Content, area_id: str, earned: str, hints: Sequence[HintTaken]
+) -> tuple[str, list[HintTaken]]:
+    """The rating after hints (prompts/rubric.toml [hint_rule]), and the hints that lowered it."""
+    rule = content.hint_rule
+    penalising = [h for h in hints if h.level >= rule.min_level and area_id in h.reveals]
+    if not penalising:
+        return earned, []
+    return LEVELS[max(0, LEVELS.index(earned) - rule.steps)], penalising
