@@ -74,7 +74,12 @@ class CommandPolicy(Desk):
 
     # --- the actions -------------------------------------------------------------------------
     def refuse(self, state: InterviewState, request: Request, turn: int) -> Reply:
-        """Manipulation: a short refusal in character, and the question again."""
+        """Manipulation: a short refusal in character, and the question again. Asking for
+        "the last hint" when the next hint is the last one is an ordinary hint."""
+        problem = self.problem(state)
+        if request.variant == "solution" and "hint" in request.phrase and problem is not None:
+            if state.problem.hint_level == len(problem.hints) - 1:
+                return self.hints.hint(state, turn)
         key = f"refuse_{request.variant or 'override'}"
         return self.reask(state, key, MoveKind.REFUSE)
 

@@ -49,6 +49,12 @@ class ConceptMatcher:
                     self._joined.append((joined, concept.id, synonym))
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))  # the longest synonym at a word wins
+        self._together = [
+            (c.id, [tuple(f" {normalize(w)} " for w in group) for group in c.together])
+            for c in concepts.values()
+            if c.together
+        ]
+        self._yields = {c.id: set(c.yields_to) for c in concepts.values() if c.yields_to}
 
     def find(self, text: str) -> dict[str, Match]:
         """The concepts present in ``text``, each with its first match."""
@@ -83,7 +89,32 @@ class ConceptMatcher:
         heard = {m.concept for m in out}
         if len(heard) < len(self.concepts):
             out += self._joined_matches(norm, offsets, heard)
+        out += self._together_matches(norm, offsets, {m.concept for m in out})
+        if self._yields:
+            heard = {m.concept for m in out}
+            out = [m for m in out if not self._yields.get(m.concept, set()) & heard]
         out.sort(key=lambda m: (m.start, -m.end))
+        return out
+
+    def _together_matches(self, norm: str, offsets: list[int], heard: set[str]) -> list[Match]:
+        """Concepts said by one word of each of their groups in the same text; the match
+        spans from the first of those words to the last."""
+        padded_text = f" {norm} "
+        out: list[Match] = []
+        for cid, groups in self._together:
+            if cid in heard:
+                continue
+            spans = []
+            for group in groups:
+                at = min((i for w in group if (i := padded_text.find(w)) >= 0), default=-1)
+                if at < 0:
+                    break
+                word = next(w for w in group if padded_text.find(w) == at)
+                spans.append((at, at + len(word) - 2))
+            else:
+                start = min(a for a, _ in spans)
+                end = max(b for _, b in spans)
+                out.append(Match(cid, "together", offsets[start], offsets[end - 1] + 1))
         return out
 
     def _joined_matches(self, norm: str, offsets: list[int], heard: set[str]) -> list[Match]:

@@ -171,7 +171,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _concept(cid: str, raw: dict[str, Any], where: Path) -> Concept:
     try:
-        return Concept(cid, raw["area"], raw.get("label", cid), tuple(raw["synonyms"]))
+        return Concept(
+            cid,
+            raw["area"],
+            raw.get("label", cid),
+            tuple(raw["synonyms"]),
+            together=tuple(tuple(group) for group in raw.get("together", ())),
+            yields_to=tuple(raw.get("yields_to", ())),
+            choice=bool(raw.get("choice", False)),
+        )
     except KeyError as e:
         raise ContentError(f"{where}: concept {cid} lacks {e}") from e
 
@@ -276,6 +284,7 @@ def _rubric(raw: dict[str, Any]) -> tuple[tuple[RubricArea, ...], HintRule, Rati
             intermediate_concepts=tuple(a["intermediate_concepts"]),
             expert_concepts=tuple(a["expert_concepts"]),
             expert_min=int(a.get("expert_min", 2)),
+            novice_concepts=tuple(a.get("novice_concepts", ())),
         )
         for a in raw["area"]
     )
@@ -348,6 +357,7 @@ def _understanding(raw: dict[str, Any]) -> Understanding:
             alternative_max_words=int(q["alternative_max_words"]),
             first_person=tuple(q["first_person"]),
             copulas=tuple(q["copulas"]),
+            unmarked_max_words=int(q["unmarked_max_words"]),
             rhetorical_openers=tuple(q["rhetorical_openers"]),
             answer_openers=tuple(q["answer_openers"]),
             definition=tuple(q["definition"]),

@@ -78,6 +78,15 @@ class Concept:
     area: str
     label: str
     synonyms: tuple[str, ...]
+    together: tuple[tuple[str, ...], ...] = ()
+    """Word groups that say the concept when one word of each group is in one sentence
+    ("nightly batch" and "per request": batch versus real time, however it is phrased)."""
+    yields_to: tuple[str, ...] = ()
+    """Concepts that, heard in the same sentence, explain these words instead ("1 percent"
+    in a canary is a rollout step, not an experiment's ramp-up)."""
+    choice: bool = False
+    """A choice between alternatives: choosing one side by ruling out the other ("there's no
+    way to batch this") still shows the trade-off, so a negation asserts it."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,8 @@ class RubricArea:
     intermediate_concepts: tuple[str, ...]
     expert_concepts: tuple[str, ...]
     expert_min: int
+    novice_concepts: tuple[str, ...] = ()
+    """Concepts that show only the Novice descriptor ("single model, REST API")."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +210,7 @@ class QuestionRules:
     alternative_max_words: int
     first_person: tuple[str, ...]
     copulas: tuple[str, ...]
+    unmarked_max_words: int
     rhetorical_openers: tuple[str, ...]
     answer_openers: tuple[str, ...]
     definition: tuple[str, ...]

@@ -138,7 +138,7 @@ def area_concepts(content: Content, area: str, problem: Problem | None) -> list[
     for cid, concept in (*content.concepts.items(), *own.items()):
         if concept.area == area and cid not in ids:
             ids.append(cid)
-    return ids
+    return [c for c in ids if c not in rubric.novice_concepts]
 
 
 def expert_concepts(content: Content, area: str, problem: Problem | None) -> list[str]:

@@ -39,6 +39,15 @@ class ProbePolicy(Desk):
         since = self.design_start(state)
         probes = {p.id: p for p in self.content.probes}
         queue = state.probes.queued
+        if (
+            state.probes.last_turn is not None
+            and state.probes.last_turn == state.previous_candidate_turn(turn)
+        ):
+            # The candidate is answering a probe: let them, before the next one.
+            queue[:] = [
+                pid for pid in queue if not probe_point_covered(probes[pid], state.coverage, since)
+            ]
+            return None
         queue[:] = [
             pid for pid in queue if not probe_point_covered(probes[pid], state.coverage, since)
         ]
@@ -57,6 +66,7 @@ class ProbePolicy(Desk):
         probe = ready[0]
         queue.remove(probe.id)
         state.probes.fired.append(probe.id)
+        state.probes.last_turn = turn
         dismissal = state.coverage.was_dismissed(probe.dismissed_by, since)
         question = self.question(
             probe, state, dismissal is not None and not self._triggered(probe, state)

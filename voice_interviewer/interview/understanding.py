@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from voice_interviewer.interview.concepts import ConceptMatcher
@@ -182,7 +182,7 @@ class TurnReader:
         """Read ``text``; ``when`` is the interview's state (answering, warmup, paused), which
         decides what counts as a request ("let's continue" resumes only a paused interview)."""
         sentences = [self._sentence(text, a, b, matcher, when) for a, b in sentence_spans(text)]
-        return Reading(text, tuple(self._unrhetorical(sentences)))
+        return Reading(text, tuple(self._explained_by_next(self._unrhetorical(sentences))))
 
     def _sentence(
         self, text: str, start: int, end: int, matcher: ConceptMatcher, when: str
@@ -201,6 +201,23 @@ class TurnReader:
         explains = act == "statement" and self._explains(norms, stances, stance)
         return Sentence(raw, start, end, act, stance, explains, mentions, request, kind)
 
+    def _explained_by_next(self, sentences: list[Sentence]) -> list[Sentence]:
+        """A statement whose reason comes in the next sentence ("Position: an ad in the top
+        slot gets clicked more. So position is a training feature, ...") explains too."""
+        out = list(sentences)
+        for i, s in enumerate(out[:-1]):
+            following = out[i + 1]
+            if (
+                s.act == "statement"
+                and not s.explains
+                and s.mentions
+                and following.act == "statement"
+            ):
+                if following.explains and following.stance == "asserts" and s.stance == "asserts":
+                    if len(s.norm.split()) >= self.lex.explains.alternative_min_words:
+                        out[i] = replace(s, explains=True)
+        return out
+
     def _unrhetorical(self, sentences: list[Sentence]) -> list[Sentence]:
         """A question its speaker answers at once is a statement ("why Redis? because ...")."""
         out = list(sentences)
@@ -215,7 +232,11 @@ class TurnReader:
 
     # --- acts ----------------------------------------------------------------------------------
     def _act(self, raw: str, norms: list[str]) -> tuple[str, str]:
-        asked = raw.rstrip(" \"')]}\u201d\u2019").endswith("?") or self._asks(norms)
+        marked = raw.rstrip(" \"')]}\u201d\u2019").endswith("?")
+        # Without a "?", a long sentence that opens like a question is a statement ("how many
+        # times this card was used in the last hour, the last day, ...: the features").
+        unmarked_max = self.lex.question.unmarked_max_words
+        asked = marked or (len(" ".join(norms).split()) <= unmarked_max and self._asks(norms))
         if not asked:
             return "statement", ""
         whole = " ".join(norms)
@@ -239,7 +260,8 @@ class TurnReader:
             return True
         # "and the traffic is global or just one region": alternatives, no one proposing.
         if "or" in whole and len(whole) <= self.lex.question.alternative_max_words:
-            if not set(whole) & self._first_person and set(whole) & self._copulas:
+            offered = whole[-2:] != ["or", "not"] and "whether" not in whole
+            if offered and not set(whole) & self._first_person and set(whole) & self._copulas:
                 return True
         return False
 
@@ -251,6 +273,11 @@ class TurnReader:
             if stance == "asserts" and stances and self._inherits(norm):
                 stance = stances[-1]
             stances.append(stance)
+        # A topic named first takes the stance said of it ("A/B testing, honestly, I'm not
+        # sure how you'd do that").
+        cue = next((i for i, st in enumerate(stances) if st != "asserts"), 0)
+        if cue > 0 and all(self._inherits(norms[j], first=True) for j in range(cue)):
+            stances[:cue] = [stances[cue]] * cue
         return stances
 
     def _cue(self, norm: str) -> str:
@@ -269,12 +296,12 @@ class TurnReader:
             return "asserts" if self._failures.any(norm) else "negates"
         return "asserts"
 
-    def _inherits(self, norm: str) -> bool:
+    def _inherits(self, norm: str, first: bool = False) -> bool:
         """A short clause with no subject of its own ("..., the online offline split")."""
         words = norm.split()
         if not words or len(words) > self.lex.stance.inherit_max_words:
             return False
-        if words[0] in self._contrast:
+        if words[0] in self._contrast or (first and words[0] in ("so", "and", "then")):
             return False
         return not set(words) & self._subjects
 
@@ -304,8 +331,12 @@ class TurnReader:
         out: list[Mention] = []
         for m in matcher.find_all(text[start:end]):
             a, b = start + m.start, start + m.end
-            index = next((i for i, (ca, cb) in enumerate(clauses) if ca <= a < cb), None)
+            # A concept said across clauses ("batch ..., per request") takes its last clause.
+            at = b - 1 if m.synonym == "together" else a
+            index = next((i for i, (ca, cb) in enumerate(clauses) if ca <= at < cb), None)
             stance = stances[index] if index is not None else "asserts"
+            if stance == "negates" and matcher.concepts[m.concept].choice:
+                stance = "asserts"  # ruling one side out is choosing the other
             out.append(Mention(m.concept, stance, a, b, text[a:b]))
         return tuple(out)
 
@@ -314,7 +345,9 @@ class TurnReader:
         body = self._strip_fillers(" ".join(norms))
         has_number = self._has_number(body)
         connective = self._connectives.search(body)
-        if self._is_list(norms) and not has_number:
+        if self._is_list(norms):
+            # A list of terms explains nothing, whatever numbers it names ("gRPC, sharding,
+            # caching, autoscaling, p99 under 10 milliseconds"), unless it gives a reason.
             return bool(connective) and connective.group(0).strip().split()[0] in (
                 "because",
                 "since",
@@ -342,10 +375,12 @@ class TurnReader:
         return self._numbers.any(norm)
 
     def _is_list(self, norms: list[str]) -> bool:
-        if len(norms) < 3:
+        # Numbers on their own ("1, 5, 25, 50 percent") are one item, not a list of terms.
+        items = [n for n in norms if not n.replace(" ", "").isdigit()]
+        if len(items) < 3:
             return False
-        short = sum(len(n.split()) <= self.lex.explains.list_item_max_words for n in norms)
-        return short >= 3 and short * 3 >= len(norms) * 2
+        short = sum(len(n.split()) <= self.lex.explains.list_item_max_words for n in items)
+        return short >= 3 and short * 3 >= len(items) * 2
 
     def _strip_fillers(self, norm: str) -> str:
         text = f"{norm} "
