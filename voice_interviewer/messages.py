@@ -144,6 +144,12 @@ class InterviewSnapshot:
     hint_level_earned: int
     difficulty: str | None
     problem_id: str | None = None
+    phase_minutes: float = 0.0
+    """The phase's budget in minutes (after any focus stretch)."""
+    diagram: str = ""
+    """The phase's architecture diagram (text), if it has one."""
+    paused: bool = False
+    finished: bool = False
 
 
 @dataclass(frozen=True)

@@ -96,18 +96,17 @@ class TextInterview:
         return words or move.text
 
     def show(self, move: Move) -> None:
-        director = self.session.director
         if move.kind.value == "phase_change" or move.kind.value == "greeting":
-            self.out.write(f"\n== {director.phase.title} ({director.phase.minutes:g} min) ==\n")
-            diagram = self.session.director.content.diagrams.get(director.phase.diagram)
-            if diagram and move.kind.value == "phase_change":
-                self.out.write(diagram + "\n")
+            view = self.session.snapshot()
+            self.out.write(f"\n== {view.phase_title} ({view.phase_minutes:g} min) ==\n")
+            if view.diagram and move.kind.value == "phase_change":
+                self.out.write(view.diagram + "\n")
         self.out.write(f"\nInterviewer: {self._say(move)}\n")
         self.out.flush()
 
     def run_script(self, turns: list[ScriptTurn], first: Move) -> None:
         self.show(first)
-        clock = self.session.director.clock
+        clock = self.session.clock
         for turn in turns:
             if self.session.finished:
                 break
@@ -129,16 +128,12 @@ class TextInterview:
 
     def _finish(self) -> None:
         session = self.session
-        if (
-            session.finished
-            and session.director.scorecard is not None
-            and self.renderer is not None
-        ):
+        if session.finished and session.scorecard is not None and self.renderer is not None:
             from voice_interviewer.llm.scorecard_prose import scorecard_prose_for
 
-            session.set_scorecard(scorecard_prose_for(self.renderer, session.director.scorecard))
-        if session.finished and session.director.scorecard is not None:
-            self.out.write("\n" + format_scorecard(session.director.scorecard) + "\n")
+            session.set_scorecard(scorecard_prose_for(self.renderer, session.scorecard))
+        if session.finished and session.scorecard is not None:
+            self.out.write("\n" + format_scorecard(session.scorecard) + "\n")
             self.out.write(
                 f"\nSaved as {session.session_id}. "
                 f"Export it with: voice-interviewer export {session.session_id} --format md\n"

@@ -121,12 +121,11 @@ def run_loop(
 def _finish(session: InterviewSession, models: Any) -> None:
     from voice_interviewer.textmode import format_scorecard
 
-    director = session.director
-    if director.finished and director.scorecard is not None:
+    if session.finished and session.scorecard is not None:
         from voice_interviewer.llm.scorecard_prose import scorecard_prose_for
 
-        session.set_scorecard(scorecard_prose_for(models.renderer, director.scorecard))
-        print("\n" + format_scorecard(director.scorecard))
+        session.set_scorecard(scorecard_prose_for(models.renderer, session.scorecard))
+        print("\n" + format_scorecard(session.scorecard))
         print(
             f"\nSaved as {session.session_id}. Export it with: voice-interviewer export {session.session_id}"
         )
@@ -162,7 +161,7 @@ def interview(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     models = load_models(settings, model_flag=args.model)
     session, first = open_session(args, mode="voice")
-    source = SoundDeviceSource(in_cfg, clock=session.director.clock.now)
+    source = SoundDeviceSource(in_cfg, clock=session.clock.now)
     sink = SoundDeviceSink(out_cfg)
     print(f"Ready in {time.perf_counter() - t0:.1f} s. Session {session.session_id}.")
     run_loop(session, first, source, sink, models, loop_cfg)
@@ -184,7 +183,7 @@ def replay(args: argparse.Namespace) -> int:
     print(f"Replaying {len(files)} answers from {args.folder}; loading the models...")
     models = load_models(settings, model_flag=args.model)
     session, first = open_session(args, mode="replay")
-    clock = session.director.clock
+    clock = session.clock
     awaiting = threading.Event()
     source = ReplaySource(answers, awaiting, clock.now, gap_s=args.gap)
     sink = MemorySink(realtime=True)

@@ -70,7 +70,8 @@ def test_replay_three_answers_with_the_real_models(
         e["text"] for e in journal if e["type"] == "turn" and e["speaker"] == "interviewer"
     ]
     assert len(interviewer) == 4, interviewer
-    assert interviewer[0] == lines["greeting"]
+    # The greeting ends with the warm-up question.
+    assert interviewer[0] == lines["greeting"].format(question=content.warmup.question)
     assert interviewer[1].startswith(lines["present_problem"].split("{")[0]), candidate[0]
     assert interviewer[2].startswith(lines["scope_answer"].split("{")[0])
     assert interviewer[3].startswith(lines["wrap_up_early"].split("{")[0])

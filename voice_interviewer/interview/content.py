@@ -251,6 +251,7 @@ def _phases(raw: list[dict[str, Any]]) -> tuple[Phase, ...]:
             diagram=p.get("diagram", ""),
             areas=tuple(p.get("areas", ())),
             opening_goals=tuple(p.get("opening_goals", ())),
+            pushback_on=tuple(p.get("pushback_on", ())),
         )
         for p in raw
     )
@@ -432,7 +433,13 @@ def _check_references(content: Content) -> None:
     """Every concept id named anywhere must exist, so a typo fails at load, not mid-interview."""
     known = set(content.concepts)
     named: list[tuple[str, str]] = []
-    named += [("phases.toml", g) for p in content.phases for g in (*p.goals, *p.opening_goals)]
+    named += [
+        ("phases.toml", g)
+        for p in content.phases
+        for g in (*p.goals, *p.opening_goals, *p.pushback_on)
+    ]
+    named += [("rubric.toml", c) for a in content.rubric for c in a.novice_concepts]
+    named += [("lines.toml", c) for c in content.lines["pushback_questions"]]
     named += [
         ("rubric.toml", c)
         for a in content.rubric

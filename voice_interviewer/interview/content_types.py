@@ -28,6 +28,8 @@ class Phase:
     areas: tuple[str, ...] = ()
     opening_goals: tuple[str, ...] = ()
     """What the opening question asks about (skipped when already covered)."""
+    pushback_on: tuple[str, ...] = ()
+    """Concepts that, said before the business objective and data, get a pushback."""
 
 
 @dataclass(frozen=True)

@@ -274,8 +274,21 @@ class Director:
         if reply.ends:
             state.finished = True
         index = self._record("interviewer", reply.text)
+        return Move(
+            kind=reply.kind,
+            text=reply.text,
+            question=reply.question,
+            phase=self.phase.id,
+            turn=index,
+            snapshot=self.snapshot(),
+            ends_interview=reply.ends,
+        )
+
+    def snapshot(self) -> InterviewSnapshot:
+        """The compact state a renderer or a display may show (never the rubric)."""
+        state = self.state
         problem = self.problem
-        snapshot = InterviewSnapshot(
+        return InterviewSnapshot(
             phase=self.phase.id,
             phase_title=self.phase.title,
             minutes_left_in_phase=round(self.minutes_left_in_phase(), 1),
@@ -287,16 +300,16 @@ class Director:
             hint_level_earned=state.problem.hint_level,
             difficulty=state.problem.difficulty,
             problem_id=problem.id if problem else None,
+            phase_minutes=round(state.phases.budget(), 1),
+            diagram=self.content.diagrams.get(self.phase.diagram, ""),
+            paused=self.paused,
+            finished=state.finished,
         )
-        return Move(
-            kind=reply.kind,
-            text=reply.text,
-            question=reply.question,
-            phase=self.phase.id,
-            turn=index,
-            snapshot=snapshot,
-            ends_interview=reply.ends,
-        )
+
+    def vocabulary(self) -> str:
+        """Words the speech recogniser should expect now: the problem's jargon."""
+        problem = self.problem
+        return ", ".join(problem.vocabulary) if problem else ""
 
 
 def _after(answers: str, reply: Reply) -> Reply:

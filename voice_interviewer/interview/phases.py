@@ -17,8 +17,6 @@ from voice_interviewer.messages import MoveKind
 _CLARIFY_BELOW_WORDS = 4
 # An echoed phrase longer than this sounds like a quote, not an acknowledgement.
 _ECHO_MAX_WORDS = 5
-_MODEL_CONCEPTS = ("model_architecture", "deep_model")
-_PUSHBACK_GOALS = ("business_objective", "success_metric", "data_sources")
 _MAX_PUSHBACKS = 2
 
 
@@ -27,16 +25,15 @@ class PhasePolicy(Desk):
 
     # --- pushback (seed, phase 1: "push back if they jump straight to model architecture") ---
     def pushback(self, state: InterviewState, asserted: set[str], turn: int) -> Reply | None:
-        if not asserted & set(_MODEL_CONCEPTS) or state.flow.pushbacks >= _MAX_PUSHBACKS:
+        trigger = set(state.phases.phase.pushback_on)
+        if not asserted & trigger or state.flow.pushbacks >= _MAX_PUSHBACKS:
             return None
-        if state.phases.index != 0:
-            return None
-        missing = [g for g in _PUSHBACK_GOALS if not self.covered(state, g)]
+        asks = self.lines["pushback_questions"]
+        missing = [g for g in asks if not self.covered(state, g)]
         if "business_objective" not in missing and "data_sources" not in missing:
             return None
         state.flow.pushbacks += 1
         state.event("pushback", turn, "model architecture before business goal and data")
-        asks = self.lines["pushback_questions"]
         question = _sentence(_oxford([asks[g] for g in missing]) + "?")
         text = self.line("pushback", question=question[0].lower() + question[1:])
         return Reply(MoveKind.PUSHBACK, text, question)

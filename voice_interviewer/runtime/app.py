@@ -93,7 +93,7 @@ def splitter_factory() -> Any:
 
 def session_clock(session: InterviewSession) -> RealClock:
     """The clock the director already runs on, so audio and journal times agree."""
-    clock = session.director.clock
+    clock = session.clock
     if not isinstance(clock, RealClock):
         raise TypeError("a voice session needs the real clock")
     return clock

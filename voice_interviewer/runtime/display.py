@@ -38,22 +38,22 @@ class TerminalDisplay:
 
     def _on_move(self, data: dict[str, Any]) -> None:
         move: Move = data["move"]
-        director = self.session.director
-        if director.phase.id != self._phase or move.kind in (
+        view = self.session.snapshot()
+        if view.phase != self._phase or move.kind in (
             MoveKind.GREETING,
             MoveKind.PHASE_CHANGE,
         ):
-            self._phase = director.phase.id
-            minutes = director.minutes_left_in_phase()
+            self._phase = view.phase
+            minutes = view.minutes_left_in_phase
+            hints = view.hint_level_earned
             self._line(
-                f"\n== {director.phase.title}: {minutes:.0f} min left"
-                f"{' | hint level ' + str(director.hint_level) if director.hint_level else ''} =="
+                f"\n== {view.phase_title}: {minutes:.0f} min left"
+                f"{' | hint level ' + str(hints) if hints else ''} =="
             )
-            diagram = director.content.diagrams.get(director.phase.diagram)
-            if diagram and move.kind == MoveKind.PHASE_CHANGE:
-                self._line(diagram)
+            if view.diagram and move.kind == MoveKind.PHASE_CHANGE:
+                self._line(view.diagram)
         if move.kind == MoveKind.HINT:
-            self._line(f"[hint level {director.hint_level}]")
+            self._line(f"[hint level {view.hint_level_earned}]")
         self.out.write("\nInterviewer: ")
         self._speaking = True
 

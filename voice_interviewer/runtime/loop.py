@@ -374,8 +374,9 @@ class VoiceLoop:
             self._moves[generation] = move
         if announce:
             self._emit("move", {"move": move})
-        if self.stt is not None and self.session.director.problem is not None:
-            self.stt.set_vocabulary(", ".join(self.session.director.problem.vocabulary))
+        vocabulary = self.session.vocabulary()
+        if self.stt is not None and vocabulary:
+            self.stt.set_vocabulary(vocabulary)
         splitter = self.splitter_factory()
         authored = True
         for reply in self.renderer.render(move, candidate_text):

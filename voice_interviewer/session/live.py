@@ -13,7 +13,7 @@ from voice_interviewer.clock import Clock, VirtualClock
 from voice_interviewer.interview.content import Content
 from voice_interviewer.interview.director import Director
 from voice_interviewer.interview.scorecard_types import Scorecard
-from voice_interviewer.messages import CandidateTurn, Move
+from voice_interviewer.messages import CandidateTurn, InterviewSnapshot, Move
 from voice_interviewer.session import store
 from voice_interviewer.session.journal import SCHEMA_VERSION, Journal, JournalError, read_journal
 from voice_interviewer.session.record import load_record
@@ -49,6 +49,36 @@ class InterviewSession:
     @property
     def finished(self) -> bool:
         return self.director.finished
+
+    # --- the narrow interface the rest of the program uses (not ``session.director``) ----
+    @property
+    def clock(self) -> Clock:
+        """The clock the interview runs on (audio and journal times use it too)."""
+        return self.director.clock
+
+    @property
+    def scorecard(self) -> Scorecard | None:
+        return self.director.scorecard
+
+    def snapshot(self) -> InterviewSnapshot:
+        """Where the interview is, for displays: phase, time left, problem, hint level."""
+        return self.director.snapshot()
+
+    def vocabulary(self) -> str:
+        """The current problem's jargon, for the speech recogniser's hotwords."""
+        return self.director.vocabulary()
+
+    def revise_turn(self, turn_index: int, final_text: str) -> None:
+        """The accurate transcript of a candidate turn replaces the fast one: coverage,
+        evidence and the scorecard use it; no new move is made. Journaled as its own
+        event, which a resume replays."""
+        before = self.director.scorecard
+        self.director.revise_turn(turn_index, final_text)
+        self.journal.append({"type": "revise", "turn": turn_index, "text": final_text})
+        after = self.director.scorecard
+        if before is not None and after is not None and after != before:
+            self.journal.append({"type": "scorecard", "scorecard": after.to_dict()})
+        self.journal.sync()
 
     # --- creating and resuming -----------------------------------------------------------
     @classmethod
@@ -111,6 +141,8 @@ class InterviewSession:
             elif event["type"] == "resumed":
                 replay_clock.set(event["t"])
                 move = director.resume_prompt()
+            elif event["type"] == "revise":
+                director.revise_turn(event["turn"], event["text"])
         if director.finished:
             raise JournalError(f"session {directory.name} already ended; export it instead")
         last_t = max(turns[-1]["t"], replay_clock.now())
