@@ -387,6 +387,7 @@ def _understanding(raw: dict[str, Any]) -> Understanding:
             overlap=float(r["overlap"]),
             stop_words=frozenset(r["stop_words"]),
         ),
+        echo_heads=tuple(raw.get("echo", {}).get("heads", ())),
     )
 
 

@@ -261,3 +261,5 @@ class Understanding:
     stance: StanceRules
     explains: ExplainRules
     read_back: ReadBackRules
+    echo_heads: tuple[str, ...] = ()
+    """Nouns that complete a phrase named back to the candidate ("gradient boosted" trees)."""

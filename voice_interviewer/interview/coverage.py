@@ -12,6 +12,10 @@ from voice_interviewer.interview.content import Content, Probe, Problem
 from voice_interviewer.interview.understanding import Reading
 
 
+# A sentence quoted as evidence is quoted whole up to this many words.
+QUOTE_WORDS = 40
+
+
 @dataclass(frozen=True)
 class Heard:
     """A concept in one of the candidate's sentences."""
@@ -28,6 +32,8 @@ class Heard:
     t: float
     heard: str
     """The words as said ("point-in-time joins")."""
+    sentence: int = 0
+    """Where the sentence starts in the turn's text (one sentence may hold several concepts)."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Heard:
         return self  # immutable: shared by forks of the interview state
@@ -60,12 +66,13 @@ class Coverage:
                 heard = Heard(
                     m.concept,
                     turn,
-                    trim_quote(sentence.text, m.start - sentence.start),
+                    trim_quote(sentence.text, m.start - sentence.start, QUOTE_WORDS),
                     sentence.act,
                     sentence.explains,
                     copied,
                     t,
                     m.heard,
+                    sentence.start,
                 )
                 if m.stance == "asserts":
                     bucket = self.heard
@@ -78,7 +85,7 @@ class Coverage:
                 else:
                     continue
                 mentions = bucket.setdefault(m.concept, [])
-                if not any(h.turn == turn and h.quote == heard.quote for h in mentions):
+                if not any(h.turn == turn and h.sentence == heard.sentence for h in mentions):
                     mentions.append(heard)
         return asserted
 

@@ -113,10 +113,14 @@ class OpeningPolicy(Desk):
             failure_modes=list(assessment.failure_modes),
             explained=assessment.explained,
         )
-        template = {"poor": "present_problem_poor", "strong": "present_problem_strong"}.get(
-            assessment.level, "present_problem"
-        )
-        return self.present(state, self.choose(state, difficulty), template, turn)
+        problem = self.choose(state, difficulty)
+        # "Let's make it hard" only when it is (a problem can be forced on the command line).
+        template = "present_problem"
+        if assessment.level == "strong" and problem.difficulty == "hard":
+            template = "present_problem_strong"
+        elif assessment.level == "poor" and problem.difficulty == "easy":
+            template = "present_problem_poor"
+        return self.present(state, problem, template, turn)
 
     # --- the problem -----------------------------------------------------------------------
     def choose(self, state: InterviewState, difficulty: str) -> Problem:

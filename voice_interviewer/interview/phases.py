@@ -105,13 +105,24 @@ class PhasePolicy(Desk):
         return Reply(MoveKind.FOLLOW_UP, f"{ack} {question}", question)
 
     def acknowledgement(self, state: InterviewState, reading: Reading) -> str:
-        """A short "got it", naming the candidate's own words when the turn named something."""
+        """A short "got it", naming the candidate's own words when the turn named something of
+        the design (not scoping phrases like "the goal is")."""
         count = state.flow.acknowledgements
         state.flow.acknowledgements += 1
+        heads = set(self.content.understanding.echo_heads)
         for sentence in reversed(reading.statements):
             for mention in sentence.mentions:
-                heard = mention.heard.strip(" ,.")
-                if mention.stance == "asserts" and 0 < len(heard.split()) <= _ECHO_MAX_WORDS:
+                if mention.stance != "asserts" or self.is_scope(mention.concept, state):
+                    continue
+                heard = mention.heard
+                following = reading.text[mention.end :].split()[:2]
+                for word in following:
+                    clean = word.strip(" ,.;:?!").lower()
+                    if clean not in heads:
+                        break
+                    heard += " " + word.strip(" ,.;:?!")
+                heard = heard.strip(" ,.")
+                if 0 < len(heard.split()) <= _ECHO_MAX_WORDS:
                     return self.rotate("acknowledge_heard", count).format(heard=heard)
         return self.rotate("acknowledge", count)
 

@@ -39,18 +39,11 @@ class ProbePolicy(Desk):
         since = self.design_start(state)
         probes = {p.id: p for p in self.content.probes}
         queue = state.probes.queued
-        if (
-            state.probes.last_turn is not None
-            and state.probes.last_turn == state.previous_candidate_turn(turn)
-        ):
-            # The candidate is answering a probe: let them, before the next one.
-            queue[:] = [
-                pid for pid in queue if not probe_point_covered(probes[pid], state.coverage, since)
-            ]
-            return None
         queue[:] = [
             pid for pid in queue if not probe_point_covered(probes[pid], state.coverage, since)
         ]
+        if state.probes.last_question and state.probes.last_question == state.last_question:
+            return None  # the candidate is answering a probe: let them, before the next one
         phase = state.phases.phase.id
         ready = [
             probes[pid] for pid in queue if not probes[pid].phases or phase in probes[pid].phases
@@ -66,12 +59,12 @@ class ProbePolicy(Desk):
         probe = ready[0]
         queue.remove(probe.id)
         state.probes.fired.append(probe.id)
-        state.probes.last_turn = turn
         dismissal = state.coverage.was_dismissed(probe.dismissed_by, since)
         question = self.question(
             probe, state, dismissal is not None and not self._triggered(probe, state)
         )
         state.event("probe", turn, probe.id, question=question)
+        state.probes.last_question = question
         return Reply(MoveKind.PROBE, question, question)
 
     def _triggered(self, probe: Probe, state: InterviewState) -> bool:

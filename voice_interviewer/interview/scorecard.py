@@ -150,25 +150,17 @@ class _CardLines:
 
 # --- strengths -----------------------------------------------------------------------------------
 def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
+    """True strengths, most telling first: explained areas, then how the candidate worked,
+    then areas they touched, then true observations for a thin transcript."""
     state, since = card.state, card.since
-    for area in sorted(areas, key=lambda a: -LEVELS.index(a.rating)):
+    for area in areas:
         assessed = card.assessments[area.area]
-        if not assessed.evidence or area.rating == "Novice":
-            continue
-        best = assessed.evidence[0]
-        if area.rating == "Expert":
+        if area.rating == "Expert" and assessed.evidence:
+            best = assessed.evidence[0]
             yield card.line(
                 "strength_expert",
                 area=area.title,
                 labels=card.labels(assessed.explained, 2),
-                turn=best.turn,
-                quote=best.quote,
-            )
-        else:
-            yield card.line(
-                "strength_intermediate",
-                area=area.title,
-                label=card.label(best.concept),
                 turn=best.turn,
                 quote=best.quote,
             )
@@ -195,6 +187,17 @@ def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
     reasons = _explained_sentences(card)
     if len(reasons) >= _REASONED:
         yield card.line("strength_reasons", turn=reasons[0].turn, quote=reasons[0].quote)
+    for area in areas:
+        assessed = card.assessments[area.area]
+        if area.rating == "Intermediate" and assessed.evidence:
+            best = assessed.evidence[0]
+            yield card.line(
+                "strength_intermediate",
+                area=area.title,
+                label=card.label(best.concept),
+                turn=best.turn,
+                quote=best.quote,
+            )
     design_turns = state.candidate_turns(since)
     if not state.hints and len(design_turns) >= 4:
         yield card.line("strength_no_hints")
@@ -223,12 +226,15 @@ def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
 
 
 def _explained_sentences(card: _Card) -> list[Heard]:
-    seen: dict[tuple[int, str], Heard] = {}
-    for mentions in card.state.coverage.heard.values():
-        for h in mentions:
-            if h.turn >= card.since and h.explains and h.act == "statement" and not h.read_back:
-                seen.setdefault((h.turn, h.quote), h)
-    return sorted(seen.values(), key=lambda h: h.turn)
+    """The candidate's explained sentences about rated areas, the richest first."""
+    rated = {c for a in card.content.rubric for c in card.assessments[a.id].named}
+    sentences: dict[tuple[int, int], list[Heard]] = {}
+    for cid in rated:
+        for h in card.state.coverage.mentions(cid, card.since):
+            if h.explains and not h.read_back:
+                sentences.setdefault((h.turn, h.sentence), []).append(h)
+    ranked = sorted(sentences.values(), key=lambda hs: (-len(hs), hs[0].turn))
+    return [hs[0] for hs in ranked]
 
 
 # --- improvements --------------------------------------------------------------------------------
@@ -243,9 +249,13 @@ def _improvements(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
     if waved:
         concepts = tuple(dict.fromkeys(h.concept for h in waved))
         yield card.line("improve_dismissed", labels=card.labels(concepts, 2), turn=waved[0].turn)
-    probed_late = _covered_only_when_probed(card)
+    probed_late = list(dict.fromkeys(_covered_only_when_probed(card)))
     if probed_late:
-        yield card.line("improve_probed", labels=_capital(card.labels(probed_late)))
+        yield card.line(
+            "improve_probed",
+            labels=_capital(card.labels(probed_late)),
+            them="it" if len(probed_late) == 1 else "them",
+        )
     if any(e.type == "pushback" for e in state.events):
         yield card.line("improve_pushback")
     if state.hints:
@@ -283,10 +293,12 @@ def _area_improvement(card: _Card, area: AreaRating) -> Iterator[str]:
             labels=card.labels(wanted or list(rubric.intermediate_concepts), 2),
         )
     elif assessed.unexplained:
+        unexplained = assessed.unexplained[:3]
         yield card.line(
             "improve_explain",
             area=area.title,
-            labels=card.labels(assessed.unexplained, 3),
+            labels=card.labels(unexplained, 3),
+            they="it" if len(unexplained) == 1 else "they",
             descriptor=_lower_first(rubric.expert),
         )
     else:

@@ -64,7 +64,7 @@ def assess_area(
         earned = "Novice"
     if LEVELS.index(earned) > LEVELS.index(rules.read_back_max) and not any(own.values()):
         earned = rules.read_back_max
-    evidence = _evidence(earned, ids, explained, own)
+    evidence = _evidence(earned, ids, explained, own, experts)
     return AreaAssessment(
         area=area_id,
         earned=earned,
@@ -80,23 +80,35 @@ def assess_area(
 
 
 def _evidence(
-    earned: str, ids: list[str], explained: list[str], own: dict[str, list[Heard]]
+    earned: str,
+    ids: list[str],
+    explained: list[str],
+    own: dict[str, list[Heard]],
+    experts: set[str],
 ) -> tuple[Heard, ...]:
-    """The sentences behind the rating: for Expert the explained ones, one per concept; for
-    Intermediate an explained sentence if there is one, else the first mention."""
+    """The sentences behind the rating, one quote per sentence: for Expert the explained
+    ones, one per expert concept; for Intermediate the sentences that say most about the area
+    (explained first), each labelled by its most advanced concept."""
     picked: list[Heard] = []
 
     def add(heard: Heard) -> None:
-        if not any(p.turn == heard.turn and p.quote == heard.quote for p in picked):
+        if not any(p.turn == heard.turn and p.sentence == heard.sentence for p in picked):
             picked.append(heard)
 
     if earned == "Expert":
         for cid in explained:
             add(next(h for h in own[cid] if h.explains))
     else:
-        everything = sorted((h for c in ids for h in own[c]), key=lambda h: h.turn)
-        for heard in sorted(everything, key=lambda h: not h.explains):
-            add(heard)
+        sentences: dict[tuple[int, int], list[Heard]] = {}
+        for cid in ids:
+            for heard in own[cid]:
+                sentences.setdefault((heard.turn, heard.sentence), []).append(heard)
+        ranked = sorted(
+            sentences.values(),
+            key=lambda hs: (-len(hs), not hs[0].explains, hs[0].turn),
+        )
+        for group in ranked:
+            add(next((h for h in group if h.concept in experts), group[0]))
     return tuple(sorted(picked[: _QUOTES[earned]], key=lambda h: h.turn))
 
 

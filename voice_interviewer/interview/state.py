@@ -54,8 +54,8 @@ class FlowState:
 class ProbeState:
     queued: list[str] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
-    last_turn: int | None = None
-    """The candidate turn the last probe answered (probes are not asked back to back)."""
+    last_question: str = ""
+    """The last probe asked: while it is the open question, no other probe is asked."""
 
 
 @dataclass

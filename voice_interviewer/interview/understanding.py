@@ -198,7 +198,12 @@ class TurnReader:
         else:
             act, kind = self._act(raw, norms)
         stance = self._sentence_stance(norms, stances)
-        explains = act == "statement" and self._explains(norms, stances, stance)
+        # Admitting or waving a topic away explains nothing about it, whatever else is said.
+        explains = (
+            act == "statement"
+            and stance in ("asserts", "negates")
+            and self._explains(norms, stances, stance)
+        )
         return Sentence(raw, start, end, act, stance, explains, mentions, request, kind)
 
     def _explained_by_next(self, sentences: list[Sentence]) -> list[Sentence]:
