@@ -8,10 +8,10 @@ generalise rather than memorise."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 CORPUS = Path(__file__).parent / "corpus" / "requests.toml"
 CASES = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["case"]
@@ -22,7 +22,11 @@ OWN = [
     ("okay I think that's enough for today, please end the interview", "end:clear", "answering"),
     ("could we stop the session here, I'm exhausted", "end:clear", "answering"),
     ("let's wrap it up here, thank you so much", "end:clear", "answering"),
-    ("we have the features in redis. anyway can we finish the interview now", "end:clear", "answering"),
+    (
+        "we have the features in redis. anyway can we finish the interview now",
+        "end:clear",
+        "answering",
+    ),
     ("maybe we could stop here?", "end:ask", "answering"),
     ("I'm finished", "end:ask", "answering"),
     ("I have to go soon", "end:ask", "answering"),

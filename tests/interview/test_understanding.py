@@ -6,10 +6,10 @@ the lexicon, to check it generalises."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 CORPUS = Path(__file__).parent / "corpus" / "sentences.toml"
 CASES = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["case"]
@@ -24,15 +24,40 @@ OWN = [
     ("shadow scoring, I've only heard of it", "statement", "admits", False),
     ("drift detection is overkill for a first version", "statement", "dismisses", False),
     ("nobody needs guardrails if revenue goes up", "statement", "dismisses", False),
-    ("we won't use a feature store, the request carries every feature we need", "statement", "negates", True),
+    (
+        "we won't use a feature store, the request carries every feature we need",
+        "statement",
+        "negates",
+        True,
+    ),
     ("there's no online store in this design", "statement", "negates", False),
-    ("there is no label leakage because we join as of the event time", "statement", "asserts", True),
-    ("why a tree model? because the features are tabular and it scores in a millisecond", "statement", "asserts", True),
+    (
+        "there is no label leakage because we join as of the event time",
+        "statement",
+        "asserts",
+        True,
+    ),
+    (
+        "why a tree model? because the features are tabular and it scores in a millisecond",
+        "statement",
+        "asserts",
+        True,
+    ),
     ("Redis, Flink, Kafka, Spark", "statement", "asserts", False),
     ("we would monitor drift", "statement", "asserts", False),
-    ("we compare each feature's distribution to the training window every day and page someone past 0.2", "statement", "asserts", True),
+    (
+        "we compare each feature's distribution to the training window every day and page someone past 0.2",
+        "statement",
+        "asserts",
+        True,
+    ),
     ("latency drops by half if we cache the user embedding", "statement", "asserts", True),
-    ("I haven't built one, but I'd log the features at serving so training sees the same values", "statement", "asserts", True),
+    (
+        "I haven't built one, but I'd log the features at serving so training sees the same values",
+        "statement",
+        "asserts",
+        True,
+    ),
 ]
 
 
@@ -98,12 +123,21 @@ def test_point_in_time_in_other_words(content, text):
 @pytest.mark.parametrize(
     ("text", "concept"),
     [
-        ("item embeddings are precomputed nightly and the user side runs per request", "batch_vs_realtime"),
-        ("there's no way to batch this, the decision has to happen per transaction", "batch_vs_realtime"),
+        (
+            "item embeddings are precomputed nightly and the user side runs per request",
+            "batch_vs_realtime",
+        ),
+        (
+            "there's no way to batch this, the decision has to happen per transaction",
+            "batch_vs_realtime",
+        ),
         ("we scale the pods on requests in flight rather than CPU", "autoscaling"),
         ("the new version gets 1 percent of traffic first", "canary_deployment"),
         ("we split the traffic between the old rules and the model", "ab_test"),
-        ("when reviewer precision drops below a threshold it triggers a retrain", "retraining_trigger"),
+        (
+            "when reviewer precision drops below a threshold it triggers a retrain",
+            "retraining_trigger",
+        ),
     ],
 )
 def test_concepts_said_in_other_words(content, text, concept):

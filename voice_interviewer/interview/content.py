@@ -358,6 +358,7 @@ def _understanding(raw: dict[str, Any]) -> Understanding:
             alternative_max_words=int(q["alternative_max_words"]),
             first_person=tuple(q["first_person"]),
             copulas=tuple(q["copulas"]),
+            subordinators=tuple(q["subordinators"]),
             unmarked_max_words=int(q["unmarked_max_words"]),
             rhetorical_openers=tuple(q["rhetorical_openers"]),
             answer_openers=tuple(q["answer_openers"]),
@@ -366,6 +367,7 @@ def _understanding(raw: dict[str, Any]) -> Understanding:
         ),
         stance=StanceRules(
             inherit_max_words=int(s["inherit_max_words"]),
+            topic_max_words=int(s["topic_max_words"]),
             subjects=tuple(s["subjects"]),
             dismisses=tuple(s["dismisses"]),
             admits=tuple(s["admits"]),

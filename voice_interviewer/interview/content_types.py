@@ -212,6 +212,7 @@ class QuestionRules:
     alternative_max_words: int
     first_person: tuple[str, ...]
     copulas: tuple[str, ...]
+    subordinators: tuple[str, ...]
     unmarked_max_words: int
     rhetorical_openers: tuple[str, ...]
     answer_openers: tuple[str, ...]
@@ -222,6 +223,7 @@ class QuestionRules:
 @dataclass(frozen=True)
 class StanceRules:
     inherit_max_words: int
+    topic_max_words: int
     subjects: tuple[str, ...]
     dismisses: tuple[str, ...]
     admits: tuple[str, ...]

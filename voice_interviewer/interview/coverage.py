@@ -11,7 +11,6 @@ from voice_interviewer.interview.concepts import trim_quote
 from voice_interviewer.interview.content import Content, Probe, Problem
 from voice_interviewer.interview.understanding import Reading
 
-
 # A sentence quoted as evidence is quoted whole up to this many words.
 QUOTE_WORDS = 40
 

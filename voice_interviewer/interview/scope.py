@@ -69,7 +69,7 @@ class ScopePolicy(Desk):
         off = {p for p in problem.off_topic if padded(normalize(p)) in said}
         on = {p for p in problem.on_topic if padded(normalize(p)) in said}
         previous = state.previous_candidate_turn(turn)
-        if len(off) >= 2 or (off and not on):
+        if (len(off) >= 2 and len(off) > len(on)) or (off and not on):
             wandering = True
         else:
             wandering = not on and previous in state.coverage.off_problem and not off

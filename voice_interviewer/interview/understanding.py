@@ -162,6 +162,7 @@ class TurnReader:
         self._tags = {normalize(t) for t in q.tags}
         self._first_person = {normalize(w) for w in q.first_person}
         self._copulas = {normalize(w) for w in q.copulas}
+        self._subordinators = {normalize(w) for w in q.subordinators}
         self._dismisses = _Patterns(st.dismisses, lexicon)
         self._admits = _Patterns(st.admits, lexicon)
         self._negates = _Patterns(st.negates, lexicon)
@@ -265,7 +266,9 @@ class TurnReader:
             return True
         # "and the traffic is global or just one region": alternatives, no one proposing.
         if "or" in whole and len(whole) <= self.lex.question.alternative_max_words:
-            offered = whole[-2:] != ["or", "not"] and "whether" not in whole
+            # Not "whether X or not", and not a clause of time or reason ("things go wrong
+            # when the data is dirty or the world changes").
+            offered = whole[-2:] != ["or", "not"] and not set(whole) & self._subordinators
             if offered and not set(whole) & self._first_person and set(whole) & self._copulas:
                 return True
         return False
@@ -304,7 +307,8 @@ class TurnReader:
     def _inherits(self, norm: str, first: bool = False) -> bool:
         """A short clause with no subject of its own ("..., the online offline split")."""
         words = norm.split()
-        if not words or len(words) > self.lex.stance.inherit_max_words:
+        longest = self.lex.stance.topic_max_words if first else self.lex.stance.inherit_max_words
+        if not words or len(words) > longest:
             return False
         if words[0] in self._contrast or (first and words[0] in ("so", "and", "then")):
             return False
