@@ -101,3 +101,56 @@ def test_new_session_avoids_recent_problems(content):
     first = s.director.problem.id
     s2 = scenario(content, warmup=SOLID_WARMUP, recent_problems=(first,))
     assert s2.director.problem.id != first and s2.director.problem.difficulty == "medium"
+
+
+# --- issue 9: adapting never throws away what was heard ----------------------------------------------
+FEATURES = (
+    "Training sets use point in time joins so nothing leaks from after the click, and we log "
+    "the features at serving so training sees exactly what serving saw."
+)
+
+
+def _rating(s, area: str) -> str:
+    return next(a.rating for a in s.director.scorecard.areas if a.area == area)
+
+
+def test_harder_after_the_first_phase_adds_a_constraint_to_the_same_problem(content):
+    s = scenario(content, warmup=SOLID_WARMUP, problem_id="recommendation")
+    s.say("next phase", 10)
+    s.say(FEATURES, 60)
+    problem = s.director.problem
+    move = s.say("This is too easy, give me something harder.", 10)
+    assert move.kind == MoveKind.DIFFICULTY_CHANGE
+    assert s.director.problem is problem  # the same problem, the design goes on
+    assert problem.follow_ups[0] in move.text and move.question == problem.follow_ups[0]
+    move = s.say("harder please", 10)
+    assert problem.follow_ups[1] in move.text
+    s.say("end the interview", 5)
+    assert _rating(s, "feature_engineering") == "Expert"
+
+
+def test_harder_with_no_constraint_left_says_so_and_keeps_the_problem(content):
+    s = scenario(content, warmup=SOLID_WARMUP, problem_id="recommendation")
+    s.say("next phase", 10)
+    problem = s.director.problem
+    for _ in problem.follow_ups:
+        s.say("make it harder", 10)
+    move = s.say("make it harder", 10)
+    assert s.director.problem is problem
+    assert move.text.startswith(content.lines["no_more_constraints"].split("{")[0])
+
+
+@pytest.mark.parametrize(
+    "request_words", ["Can I have an easier problem?", "Something harder, please."]
+)
+def test_a_problem_switch_keeps_the_evidence_heard_before_it(content, request_words):
+    """The issue: "harder" started a new problem and dropped all earlier evidence."""
+    s = scenario(content, warmup=SOLID_WARMUP, problem_id="recommendation")
+    s.say(FEATURES, 60)
+    before = s.director.problem
+    move = s.say(request_words, 10)
+    assert move.kind == MoveKind.DIFFICULTY_CHANGE and s.director.problem is not before
+    s.say("end the interview", 5)
+    assert _rating(s, "feature_engineering") == "Expert"
+    fe = next(a for a in s.director.scorecard.areas if a.area == "feature_engineering")
+    assert fe.evidence and all(e.turn < move.turn for e in fe.evidence)

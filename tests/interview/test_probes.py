@@ -238,3 +238,162 @@ def test_no_pushback_outside_the_first_phase(content):
     s = _at(content, "modeling", LABELS)
     move = s.say("I would use a two tower neural network with attention layers.", 20)
     assert move.kind != MoveKind.PUSHBACK and s.events("pushback") == []
+
+
+# --- issue 9: probes listen to what kind of sentence named the trigger ----------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do we already have a feature store?",
+        "We don't need a feature store for this.",
+        "I'm honestly not sure what a feature store is.",
+    ],
+)
+def test_a_question_negation_or_admission_triggers_no_probe(content, text):
+    s = _at(content, "data")
+    move = s.say(text, 20)
+    assert move.kind != MoveKind.PROBE and "point_in_time" not in _probed(s)
+    s.say(FILLER, 20)
+    assert "point_in_time" not in _probed(s)
+
+
+def test_dismissing_gradient_boosting_gets_the_gbdt_probe_in_its_dismissal_form(content):
+    """The issue: "Gradient boosting is old school, I wouldn't bother" counted as covering the
+    GBDT-versus-deep-learning point. It is the red flag the seed's note is about."""
+    s = _at(content, "modeling", LABELS)
+    move = s.say("Gradient boosting is old school, I wouldn't bother.", 20)
+    assert move.kind == MoveKind.PROBE
+    assert move.text == _probe(content, "gbdt_vs_deep").dismissal_question
+    assert not s.director.coverage.covered("gbdt")
+
+
+def test_a_probe_that_lost_its_turn_is_asked_at_the_next_chance_even_after_a_phase_change(content):
+    """The issue: point-in-time was never asked after a feature store without it, because a
+    skew probe won that turn and the phase then changed."""
+    s = _at(content, "data")
+    move = s.say(
+        "Features live in a feature store, with online features in Redis and offline features "
+        "in Hive.",
+        20,
+    )
+    assert move.kind == MoveKind.PROBE
+    first = _probed(s)[0]
+    assert set(s.director.state.probes.queued) | {first} == {
+        "point_in_time",
+        "training_serving_skew",
+    }
+    move = s.say("next phase", 10)
+    assert move.kind == MoveKind.PHASE_CHANGE and s.director.phase.id == "modeling"
+    move = s.say(FILLER, 20)
+    assert move.kind == MoveKind.PROBE
+    assert set(_probed(s)) == {"point_in_time", "training_serving_skew"}
+
+
+def test_a_queued_probe_whose_point_gets_covered_is_dropped(content):
+    s = _at(content, "data")
+    s.say("Features live in a feature store, with online features in Redis.", 20)
+    queued = list(s.director.state.probes.queued)
+    assert queued
+    s.say(
+        "Training sets use point in time joins, and we log the features at serving so training "
+        "sees exactly what serving saw.",
+        20,
+    )
+    s.say(FILLER, 20)
+    assert not s.director.state.probes.queued
+
+
+def test_probes_are_not_asked_back_to_back(content):
+    s = _at(content, "data")
+    s.say("Features live in a feature store, with online features in Redis.", 20)
+    move = s.say(FILLER, 20)
+    assert move.kind != MoveKind.PROBE  # the candidate was answering the first probe
+
+
+def test_an_all_probe_asks_only_the_parts_not_covered(content):
+    """Never ask for what was covered: the candidate named the metric and the novelty effect,
+    so the A/B probe asks only about the sample size."""
+    s = _at(content, "monitoring")
+    move = s.say(
+        "We'd launch it with an A/B test with revenue per session as the primary metric, and "
+        "read it after the novelty effect wears off.",
+        20,
+    )
+    assert move.kind == MoveKind.PROBE
+    probe = _probe(content, "ab_testing")
+    assert move.text.startswith(probe.lead)
+    assert probe.parts["sample_size"] in move.text
+    assert probe.parts["metric_selection"] not in move.text
+    assert probe.parts["novelty_effect"] not in move.text
+
+
+def test_the_data_quality_note_is_a_probe_of_its_own(content):
+    """The seed: "Ask about data quality early. Candidates who jump to model architecture
+    without discussing data labeling, data cleaning, and class balance..."."""
+    s = _at(content, "data")
+    move = s.say("I'd go straight to a two tower neural network with an attention layer.", 20)
+    assert move.kind == MoveKind.PROBE
+    assert move.text == _probe(content, "data_quality_early").question
+
+
+def test_each_seed_note_fires_exactly_when_it_should_in_one_interview(content):
+    """One candidate whose answers call for each interviewer note of the seed once, in this
+    order; none fires earlier, none twice, and none whose point was made."""
+    s = scenario(content, problem_id="recommendation", seconds=30)
+    script = [
+        # requirements: the model before the business -> pushback (the phase-1 instruction)
+        ("I would use a two tower neural network with attention layers.", "pushback"),
+        # the pushback answered; the model still came before any word on data quality
+        (
+            "The objective is revenue per session, measured by conversion, and we have "
+            "clickstream logs and purchase history.",
+            "data_quality_early",
+        ),
+        ("Labels are purchases; we remove bots and duplicates before training.", None),
+        ("@data", None),
+        # a deep model, no simpler baseline yet (queued since the first turn)
+        ("Then a deep neural ranker on top of the two towers.", "gbdt_vs_deep"),
+        ("A tree model might do, I'd compare it against the deep ranker offline.", None),
+        # a feature store without point-in-time correctness -> point in time
+        ("The user features live in a feature store.", "point_in_time"),
+        (
+            "Training sets are joined as of the event time so nothing leaks from the future.",
+            None,
+        ),
+        # features computed in two places -> training-serving skew
+        ("Online features sit in Redis and offline features in Hive.", "training_serving_skew"),
+        ("We log the features at serving time and train on the logs.", None),
+        # real-time serving -> cold start, model loading, rollover
+        ("@modeling", None),
+        ("The ranker is served in real time behind a gRPC prediction service.", "realtime_serving"),
+        (
+            "Pods are prewarmed, the model loads in two seconds, and a rolling update handles the "
+            "rollover.",
+            None,
+        ),
+        # an A/B test -> metric, sample size, novelty
+        ("@monitoring", None),
+        ("We'd launch it with an A/B test.", "ab_testing"),
+        (
+            "Revenue per session is the primary metric, a power analysis gives the sample size, "
+            "and we wait two weeks for the novelty effect to wear off.",
+            None,
+        ),
+    ]
+    for text, expected in script:
+        if text.startswith("@"):
+            to_phase(s, text[1:])  # covering a phase's goals may have moved on already
+            continue
+        before = len(s.events("probe")) + len(s.events("pushback"))
+        move = s.say(text, 30)
+        after = s.events("probe") + s.events("pushback")
+        if expected is None:
+            assert len(after) == before, (text, move.text)
+        else:
+            assert len(after) == before + 1, (text, move.text)
+            newest = max(after, key=lambda e: e.turn)
+            assert (newest.detail if newest.type == "probe" else "pushback") == expected, text
+    fired = _probed(s)
+    assert len(fired) == len(set(fired))
+    # The full-lifecycle note needs three model-only turns; this candidate never gave them.
+    assert "full_lifecycle" not in fired

@@ -192,3 +192,144 @@ def test_scorecard_round_trips_through_a_dict(good):
 
     card = good.director.scorecard
     assert Scorecard.from_dict(card.to_dict()) == card
+
+
+# --- issue 9: the scorecard rates explained understanding, not vocabulary -----------------------------
+BUZZWORDS = [
+    "Feature store, point in time correctness, training serving skew, Kafka, Flink, backfill.",
+    "Serving: Kubernetes, Triton, gRPC, autoscaling, canary deployments, GPUs, low latency.",
+    "Data drift, concept drift, PSI, KL divergence, alerting, shadow mode, retraining triggers.",
+    "A/B testing, guardrail metrics, power analysis, ramp-up, long-term holdouts, novelty effects.",
+]
+NOT_EVIDENCE = [
+    "I'm honestly not sure what a feature store is.",
+    "What's the scale, how many transactions per second at peak?",
+    "We don't need drift detection for this.",
+    "A/B testing is overkill honestly.",
+]
+
+
+def _say_all(content, turns, problem="fraud_detection"):
+    s = scenario(content, problem_id=problem, seconds=60)
+    for text in turns:
+        s.say(text, 60)
+    finish(s)
+    return s
+
+
+def test_a_list_of_buzzwords_is_never_expert(content):
+    """The issue: one buzzword list per phase earned Expert in all four areas."""
+    s = _say_all(content, BUZZWORDS)
+    ratings = _ratings(s)
+    assert set(ratings.values()) == {"Intermediate"}, ratings
+    for area in s.director.scorecard.areas:
+        assert "Named without saying how or why" in area.justification, area.area
+
+
+def test_the_same_points_explained_earn_expert(content):
+    s = _say_all(
+        content,
+        [
+            "Velocity counts come from Kafka into a Flink job keyed by card and land in Redis "
+            "within a second, because a card-testing attack is over in minutes.",
+            "Training rows take each feature as of the transaction time, so no example sees a "
+            "value computed after it.",
+        ],
+    )
+    assert _ratings(s)["feature_engineering"] == "Expert"
+
+
+def test_questions_admissions_negations_and_dismissals_are_never_evidence(content):
+    """The issue quoted "I'm honestly not sure what a feature store is" and the candidate's own
+    questions as evidence."""
+    s = _say_all(content, NOT_EVIDENCE)
+    card = s.director.scorecard
+    assert set(_ratings(s).values()) == {"Novice"}
+    quotes = [e.quote for a in card.areas for e in a.evidence]
+    assert quotes == []
+    for line in card.strengths:
+        assert "not sure what a feature store" in line or not any(
+            n.rstrip(".?") in line for n in NOT_EVIDENCE
+        )
+
+
+def test_a_hint_read_back_is_not_quoted_and_earns_at_most_intermediate(content):
+    s = scenario(content, problem_id="fraud_detection", seconds=60)
+    for _ in range(2):
+        s.say("can I get a hint", 10)
+    hint = content.problem("fraud_detection").hints[1].text
+    s.say(hint, 60)  # the level-2 hint, read back word for word
+    finish(s)
+    fe = next(a for a in s.director.scorecard.areas if a.area == "feature_engineering")
+    assert fe.rating in ("Novice", "Intermediate")
+    assert all(e.quote not in hint for e in fe.evidence)
+
+
+def test_a_thin_transcript_gets_three_true_strengths_and_three_improvements(content):
+    """The issue: "You stayed composed under follow-up questions." for a one-sentence
+    candidate. Every line must be true of what happened."""
+    s = _say_all(content, ["I'd use a model."])
+    card = s.director.scorecard
+    assert len(card.strengths) == 3 and len(card.improvements) == 3
+    text = " ".join(card.strengths)
+    assert "composed" not in text and "you explained" not in text.lower()
+    assert any("fraud detection" in line.lower() for line in card.strengths)
+
+
+def test_improvements_are_tied_to_the_next_level_of_the_weakest_areas(content, narrow):
+    card = narrow.director.scorecard
+    monitoring = content.area("monitoring")
+    experiment = content.area("experiment_design")
+    first = card.improvements[0]
+    assert first.startswith("Monitoring & Drift: to reach Intermediate")
+    assert monitoring.intermediate.lower() in first.lower()
+    assert "monitoring" in first.split("bring", 1)[1]  # the next level's own concepts
+    ed = next(i for i in card.improvements if i.startswith("Experiment Design"))
+    assert "to reach Intermediate" in ed and experiment.intermediate.lower() in ed.lower()
+    # The third is true too: skew came up only after the skew probe.
+    assert "Training-serving skew came up only after I probed" in card.improvements[1]
+
+
+def test_probed_only_is_said_only_of_points_made_after_the_probe(content):
+    """The issue: "came up only when probed" for a point raised unprompted."""
+    unprompted = _say_all(
+        content,
+        [
+            "next phase",
+            "Features live in a feature store, and training sets use point in time joins so "
+            "nothing leaks.",
+        ],
+    )
+    assert not any("only after I probed" in i for i in unprompted.director.scorecard.improvements)
+    probed = scenario(content, problem_id="fraud_detection", seconds=60)
+    probed.say("next phase", 10)
+    move = probed.say("Features live in a feature store.", 60)
+    assert move.kind.value == "probe"
+    probed.say("Training sets use point in time joins so nothing from after the label leaks.", 60)
+    finish(probed)
+    assert any(
+        "Point-in-time correctness came up only after I probed" in i
+        for i in probed.director.scorecard.improvements
+    )
+
+
+def test_the_rating_rules_are_data(content, tmp_path):
+    """prompts/rubric.toml [rating] holds the rule: with explanations not required, the same
+    buzzword list would be Expert, so the code follows the data."""
+    import shutil
+
+    from voice_interviewer.interview.content import default_prompts_dir, load_content
+
+    copy = tmp_path / "prompts"
+    shutil.copytree(default_prompts_dir(), copy)
+    rubric = copy / "rubric.toml"
+    rubric.write_text(
+        rubric.read_text(encoding="utf-8").replace(
+            "expert_needs_explained = true", "expert_needs_explained = false"
+        ),
+        encoding="utf-8",
+    )
+    lenient = load_content(copy)
+    assert not lenient.rating.expert_needs_explained
+    s = _say_all(lenient, BUZZWORDS)
+    assert _ratings(s)["feature_engineering"] == "Expert"

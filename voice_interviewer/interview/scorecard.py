@@ -239,16 +239,12 @@ def _explained_sentences(card: _Card) -> list[Heard]:
 
 # --- improvements --------------------------------------------------------------------------------
 def _improvements(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
+    """True improvements, most useful first: the weakest area's next level, what the
+    candidate only said when probed or waved away, the next areas, then how they worked."""
     state, since = card.state, card.since
-    for area in sorted(areas, key=lambda a: LEVELS.index(a.rating)):
+    ranked = sorted(areas, key=lambda a: LEVELS.index(a.rating))
+    for area in ranked[:1]:
         yield from _area_improvement(card, area)
-    waved = sorted(
-        (h for hs in state.coverage.dismissed.values() for h in hs if h.turn >= since),
-        key=lambda h: h.turn,
-    )
-    if waved:
-        concepts = tuple(dict.fromkeys(h.concept for h in waved))
-        yield card.line("improve_dismissed", labels=card.labels(concepts, 2), turn=waved[0].turn)
     probed_late = list(dict.fromkeys(_covered_only_when_probed(card)))
     if probed_late:
         yield card.line(
@@ -256,6 +252,15 @@ def _improvements(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
             labels=_capital(card.labels(probed_late)),
             them="it" if len(probed_late) == 1 else "them",
         )
+    waved = sorted(
+        (h for hs in state.coverage.dismissed.values() for h in hs if h.turn >= since),
+        key=lambda h: h.turn,
+    )
+    if waved:
+        concepts = tuple(dict.fromkeys(h.concept for h in waved))
+        yield card.line("improve_dismissed", labels=card.labels(concepts, 2), turn=waved[0].turn)
+    for area in ranked[1:]:
+        yield from _area_improvement(card, area)
     if any(e.type == "pushback" for e in state.events):
         yield card.line("improve_pushback")
     if state.hints:
@@ -285,7 +290,7 @@ def _area_improvement(card: _Card, area: AreaRating) -> Iterator[str]:
     assessed = card.assessments[area.area]
     key = card.problem.key_concepts.get(area.area, ()) if card.problem else ()
     if area.rating == "Novice" and assessed.earned == "Novice":
-        wanted = [c for c in (*key, *rubric.intermediate_concepts) if c in assessed.missing]
+        wanted = [c for c in (*rubric.intermediate_concepts, *key) if c in assessed.missing]
         yield card.line(
             "improve_to_intermediate",
             area=area.title,

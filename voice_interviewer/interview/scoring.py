@@ -97,7 +97,7 @@ def _evidence(
 
     if earned == "Expert":
         for cid in explained:
-            add(next(h for h in own[cid] if h.explains))
+            add(next((h for h in own[cid] if h.explains), own[cid][0]))
     else:
         sentences: dict[tuple[int, int], list[Heard]] = {}
         for cid in ids:
