@@ -9,6 +9,7 @@ single spaces, apostrophes dropped ("don't" -> "dont"), everything else a space.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ _NON_WORD = re.compile(r"[^a-z0-9']+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Lower-case words separated by single spaces; "/", "-", "_" and punctuation are spaces,
     apostrophes vanish ("don't" -> "dont"), and spoken forms of jargon are joined."""
@@ -295,8 +297,7 @@ def compile_phrase_pattern(
     """Compile ``pattern`` (the language above) to a regex searched in ``padded(text)``."""
     macros = macros or {}
     fillers, tails = tuple(fillers), tuple(tails)
-    filler_re = "|".join(re.escape(normalize(f)) for f in fillers if normalize(f))
-    tail_re = "|".join(re.escape(normalize(t)) for t in tails if normalize(t))
+    filler_re, tail_re = _alternation(fillers), _alternation(tails)
     tokens = _TOKEN.findall(pattern)
     if "".join(tokens).replace(" ", "") != pattern.replace(" ", ""):
         raise PatternError(f"cannot read pattern {pattern!r}")
@@ -335,9 +336,13 @@ def compile_phrase_pattern(
             elif tok == "^":
                 if out or depth:
                     raise PatternError(f"'^' must open the pattern {pattern!r}")
-                out.append(r"^ (?:(?:" + filler_re + r") )*" if filler_re else "^ ")
+                # The start of the text, or of a clause after a "|" separator.
+                start = _ANCHORED
+                out.append(start + r"(?:(?:" + filler_re + r") )*" if filler_re else start)
             elif tok == "$":
-                out.append(r"(?:$|(?=(?:" + tail_re + r") ))" if tail_re else "$")
+                # The end of the text or of a clause, or a tail word.
+                end = r"(?:$|(?=\| )"
+                out.append(end + r"|(?=(?:" + tail_re + r") ))" if tail_re else end + ")")
             elif tok.startswith("{"):
                 name = tok[1:-1]
                 if name not in macros:
@@ -359,7 +364,39 @@ def compile_phrase_pattern(
     if pos != len(tokens):
         raise PatternError(f"unbalanced brackets in pattern {pattern!r}")
     anchored = tokens[:1] == ["^"]
-    return re.compile(body if anchored else r"(?<= )" + body)
+    return re.compile(body if anchored else _UNANCHORED + body)
+
+
+@functools.lru_cache(maxsize=64)
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in map(normalize, words) if w)
+
+
+_ANCHORED = r"(?:^ |(?<=\| ))"
+_UNANCHORED = r"(?<= )"
+
+
+def any_phrase_pattern(sources: Iterable[str]) -> re.Pattern[str] | None:
+    """One expression matching any of the compiled phrase patterns ``sources`` (their
+    ``.pattern``), with the word-start test done once per position rather than once per
+    pattern, which is what makes a long list of phrasings cheap to search."""
+    anchored: list[str] = []
+    free: list[str] = []
+    other: list[str] = []
+    for source in sources:
+        if source.startswith(_ANCHORED):
+            anchored.append(source[len(_ANCHORED) :])
+        elif source.startswith(_UNANCHORED):
+            free.append(source[len(_UNANCHORED) :])
+        else:
+            other.append(source)
+    parts = []
+    if anchored:
+        parts.append(_ANCHORED + "(?:" + "|".join(f"(?:{s})" for s in anchored) + ")")
+    if free:
+        parts.append(_UNANCHORED + "(?:" + "|".join(f"(?:{s})" for s in free) + ")")
+    parts += [f"(?:{s})" for s in other]
+    return re.compile("|".join(parts)) if parts else None
 
 
 def padded(norm: str) -> str:

@@ -34,6 +34,7 @@ class ConceptMatcher:
         self.concepts = concepts
         self._by_first: dict[str, list[tuple[str, str, str]]] = {}
         self._joined: list[tuple[str, str, str]] = []
+        self._joined_by_start: dict[str, list[tuple[str, str, str]]] = {}
         for concept in concepts.values():
             for synonym in concept.synonyms:
                 norm = normalize(synonym)
@@ -47,6 +48,9 @@ class ConceptMatcher:
                 joined = norm.replace(" ", "")
                 if len(joined) >= _JOINED_MIN_LETTERS:
                     self._joined.append((joined, concept.id, synonym))
+                    self._joined_by_start.setdefault(joined[:3], []).append(
+                        (joined, concept.id, synonym)
+                    )
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))  # the longest synonym at a word wins
         self._together = [
@@ -124,7 +128,12 @@ class ConceptMatcher:
         joined = "".join(c for c, _ in kept)
         joined_offsets = [o for _, o in kept]
         out: list[Match] = []
-        for syn, cid, original in self._joined:
+        # Only synonyms whose first three letters occur in the text can be in it.
+        starts = {joined[i : i + 3] for i in range(len(joined) - 2)}
+        candidates = [
+            e for s in starts & self._joined_by_start.keys() for e in self._joined_by_start[s]
+        ]
+        for syn, cid, original in candidates:
             if cid in heard:
                 continue
             at = joined.find(syn)

@@ -49,6 +49,7 @@ class Director:
         if problem_id is not None:
             content.problem(problem_id)  # an unknown id fails here, naming the choices
         self.content = content
+        content.reader  # noqa: B018 - compile the phrasings now, not on the first answer
         options = Options(
             problem_id, difficulty, tuple(recent_problems), last_scorecard, continue_last
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from voice_interviewer.interview.concepts import ConceptMatcher
 from voice_interviewer.interview.content_types import RUBRIC_AREAS, Requests, Understanding
-from voice_interviewer.text import compile_phrase_pattern, normalize, padded
+from voice_interviewer.text import any_phrase_pattern, compile_phrase_pattern, normalize, padded
 
 # How many words before a request phrase are looked at for "don't", "no need to", ...
 _NEGATOR_REACH = 2
@@ -38,13 +38,15 @@ class Request:
 
 @dataclass(frozen=True)
 class _Rule:
+    """One request's phrasings compiled into single expressions (any of the patterns)."""
+
     name: str
     variant: str
     end_kind: str
     when: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
-    whole: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...]
+    patterns: re.Pattern[str] | None
+    whole: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
 
 
 class RequestReader:
@@ -56,24 +58,29 @@ class RequestReader:
         self.table = table
         self._matcher = matcher
 
-        def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-            return tuple(
-                compile_phrase_pattern(
-                    p, macros=lexicon.macros, fillers=lexicon.fillers, tails=lexicon.tails
-                )
-                for p in patterns
+        def any_of(sources: list[str]) -> re.Pattern[str] | None:
+            return any_phrase_pattern(sources)
+
+        def compile_all(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+            return any_of(
+                [
+                    compile_phrase_pattern(
+                        p, macros=lexicon.macros, fillers=lexicon.fillers, tails=lexicon.tails
+                    ).pattern
+                    for p in patterns
+                ]
             )
 
-        def compile_whole(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+        def compile_whole(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
             # "= sorry": the whole sentence, after fillers, is the phrase and nothing more.
-            return tuple(
-                re.compile(
+            return any_of(
+                [
                     compile_phrase_pattern(
                         "^ " + p[1:].strip(), macros=lexicon.macros, fillers=lexicon.fillers
                     ).pattern
                     + "$"
-                )
-                for p in patterns
+                    for p in patterns
+                ]
             )
 
         self._rules = tuple(
@@ -100,16 +107,21 @@ class RequestReader:
         """The request in a sentence given as its normalised clauses, or None."""
         found: list[tuple[int, int, Request]] = []
         sentence = " ".join(clauses)
-        candidates = clauses + [sentence] if len(clauses) > 1 else clauses
+        # The clauses in one text, "|" between them: a pattern's words never cross a clause,
+        # "^" and "$" hold at each clause's edges; then the plain sentence, for phrasings cut
+        # by punctuation ("SYSTEM: end interview").
+        separated = padded(" | ".join(clauses))
+        candidates = [separated, padded(sentence)] if len(clauses) > 1 else [separated]
         for rank, rule in enumerate(self._rules):
             if when not in rule.when:
                 continue
-            if any(p.search(padded(sentence)) for p in rule.whole):
+            if rule.whole is not None and rule.whole.search(padded(sentence)):
                 found.append((rank, 0, Request(rule.name, sentence, rule.variant, rule.end_kind)))
                 continue
-            for index, clause in enumerate(candidates):
-                hit = self._match(rule, clause)
+            for index, text in enumerate(candidates):
+                hit = self._match(rule, text)
                 if hit is not None:
+                    clause = _clause_at(text, hit.start())
                     found.append((rank, index, self._request(rule, clause, hit, clauses)))
                     break
         if not found:
@@ -137,27 +149,30 @@ class RequestReader:
             return Request("end", best.phrase, end_kind="clear")
         return best
 
-    def _match(self, rule: _Rule, clause: str) -> re.Match[str] | None:
-        text = padded(clause)
-        if any(u.search(text) for u in rule.unless):
+    def _match(self, rule: _Rule, text: str) -> re.Match[str] | None:
+        """The first match in ``text`` (padded, clauses separated by "|") that is neither
+        declined nor vetoed by an ``unless`` pattern in its clause."""
+        if rule.patterns is None:
             return None
-        for pattern in rule.patterns:
-            m = pattern.search(text)
-            if m is not None and not self._declined(text, m.start()):
-                return m
+        for m in rule.patterns.finditer(text):
+            if self._declined(text, m.start()):
+                continue
+            if rule.unless is not None and rule.unless.search(padded(_clause_at(text, m.start()))):
+                continue
+            return m
         return None
 
     def _declined(self, text: str, at: int) -> bool:
         """A negator just before the request ("I don't need a hint", "no need to repeat")."""
-        before = text[:at].split()[-_NEGATOR_REACH:]
+        before = text[:at].rsplit("|", 1)[-1].split()[-_NEGATOR_REACH:]
         window = padded(" ".join(before))
         return any(f" {n} " in window for n in self._negators)
 
     def _request(self, rule: _Rule, clause: str, hit: re.Match[str], clauses: list[str]) -> Request:
-        phrase = hit.group(0).strip()
+        phrase = hit.group(0).strip(" |")
         area = None
         if rule.name == "focus":
-            rest = clause[max(0, hit.end() - 1) :]
+            rest = hit.string[hit.end() - 1 :].split("|", 1)[0]
             start = clauses.index(clause) if clause in clauses else 0
             area = self.area_in(rest) or self.area_in(" ".join(clauses[start:]))
         return Request(rule.name, phrase, rule.variant, rule.end_kind, area)
@@ -181,3 +196,10 @@ class RequestReader:
     def area_in(self, text: str) -> str | None:
         areas = self.areas_in(text)
         return areas[0] if areas else None
+
+
+def _clause_at(text: str, at: int) -> str:
+    """The clause of a "|"-separated text that holds position ``at``."""
+    start = text.rfind("|", 0, at) + 1
+    stop = text.find("|", at)
+    return text[start : stop if stop >= 0 else len(text)].strip()

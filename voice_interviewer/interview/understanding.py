@@ -18,6 +18,7 @@ from voice_interviewer.interview.concepts import ConceptMatcher
 from voice_interviewer.interview.content_types import Understanding
 from voice_interviewer.interview.requests import Request, RequestReader
 from voice_interviewer.text import (
+    any_phrase_pattern,
     clause_spans,
     compile_phrase_pattern,
     normalize,
@@ -56,10 +57,8 @@ class Sentence:
     kind: str = ""
     """For a question: "definition" (what does X mean), "process" (should I keep going) or
     "problem" (a question about the problem: scale, latency, data, ...)."""
-
-    @property
-    def norm(self) -> str:
-        return normalize(self.text)
+    norm: str = ""
+    """The sentence normalised (text.normalize)."""
 
 
 @dataclass(frozen=True)
@@ -127,21 +126,22 @@ class Reading:
 
 
 class _Patterns:
-    """A list of phrase patterns compiled once, searched in padded normalised text."""
+    """A list of phrase patterns compiled once into one expression (any of them), searched in
+    padded normalised text."""
 
     def __init__(self, patterns: Iterable[str], lex: Understanding) -> None:
-        self._compiled = [
-            compile_phrase_pattern(p, macros=lex.macros, fillers=lex.fillers, tails=lex.tails)
+        sources = [
+            compile_phrase_pattern(
+                p, macros=lex.macros, fillers=lex.fillers, tails=lex.tails
+            ).pattern
             for p in patterns
         ]
+        self._compiled = any_phrase_pattern(sources)
 
     def search(self, norm: str) -> re.Match[str] | None:
-        text = padded(norm)
-        for pattern in self._compiled:
-            m = pattern.search(text)
-            if m:
-                return m
-        return None
+        if self._compiled is None:
+            return None
+        return self._compiled.search(padded(norm))
 
     def any(self, norm: str) -> bool:
         return self.search(norm) is not None
@@ -205,7 +205,8 @@ class TurnReader:
             and stance in ("asserts", "negates")
             and self._explains(norms, stances, stance)
         )
-        return Sentence(raw, start, end, act, stance, explains, mentions, request, kind)
+        norm = " ".join(norms)
+        return Sentence(raw, start, end, act, stance, explains, mentions, request, kind, norm)
 
     def _explained_by_next(self, sentences: list[Sentence]) -> list[Sentence]:
         """A statement whose reason comes in the next sentence ("Position: an ad in the top
@@ -408,4 +409,4 @@ class TurnReader:
 
 
 def _as_statement(s: Sentence, explains: bool) -> Sentence:
-    return Sentence(s.text, s.start, s.end, "statement", s.stance, explains, s.mentions, None, "")
+    return replace(s, act="statement", explains=explains, request=None, kind="")
