@@ -397,3 +397,14 @@ def test_each_seed_note_fires_exactly_when_it_should_in_one_interview(content):
     assert len(fired) == len(set(fired))
     # The full-lifecycle note needs three model-only turns; this candidate never gave them.
     assert "full_lifecycle" not in fired
+
+
+def test_waving_away_a_probe_gets_pressed_once(content):
+    s = _at(content, "modeling", LABELS)
+    move = s.say("The ranker is a deep neural network with five layers.", 20)
+    assert move.text == _probe(content, "gbdt_vs_deep").question
+    move = s.say("Gradient boosting is old school, I wouldn't bother.", 20)
+    assert move.kind == MoveKind.PROBE
+    assert move.text == _probe(content, "gbdt_vs_deep").dismissal_question
+    move = s.say("Trees are just old school, honestly.", 20)
+    assert move.text != _probe(content, "gbdt_vs_deep").dismissal_question

@@ -123,6 +123,7 @@ class CommandPolicy(Desk):
             if constraint is None:
                 return self.reask(state, "no_more_constraints", MoveKind.DIFFICULTY_CHANGE)
             state.problem.strong = True
+            state.problem.follow_up_phases.add(state.phases.phase.id)
             state.event("follow_up", turn, constraint)
             text = self.line("harder_constraint", question=constraint)
             return Reply(MoveKind.DIFFICULTY_CHANGE, text, constraint)

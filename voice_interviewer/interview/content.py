@@ -368,6 +368,7 @@ def _understanding(raw: dict[str, Any]) -> Understanding:
         stance=StanceRules(
             inherit_max_words=int(s["inherit_max_words"]),
             topic_max_words=int(s["topic_max_words"]),
+            not_topics=tuple(s["not_topics"]),
             subjects=tuple(s["subjects"]),
             dismisses=tuple(s["dismisses"]),
             admits=tuple(s["admits"]),

@@ -224,6 +224,7 @@ class QuestionRules:
 class StanceRules:
     inherit_max_words: int
     topic_max_words: int
+    not_topics: tuple[str, ...]
     subjects: tuple[str, ...]
     dismisses: tuple[str, ...]
     admits: tuple[str, ...]

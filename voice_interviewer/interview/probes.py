@@ -21,13 +21,19 @@ class ProbePolicy(Desk):
             return
         since = self.design_start(state)
         for probe in self.content.probes:
+            waved = bool(dismissed & set(probe.dismissed_by))
+            if probe.id in state.probes.fired and waved and probe.dismissal_question:
+                # Asked already, and now waved away: a skeptical interviewer presses once.
+                again = probe.id + _PRESSED
+                if again not in state.probes.fired and again not in state.probes.queued:
+                    state.probes.queued.append(again)
+                continue
             if probe.id in state.probes.fired or probe.id in state.probes.queued:
                 continue
             if probe_point_covered(probe, state.coverage, since):
                 continue
             heard_now = bool(asserted & set(probe.triggers))
             enough = state.coverage.turn_count(probe.triggers, since) >= probe.min_turns
-            waved = bool(dismissed & set(probe.dismissed_by))
             if (heard_now and enough) or waved:
                 state.probes.queued.append(probe.id)
 
@@ -40,8 +46,19 @@ class ProbePolicy(Desk):
         probes = {p.id: p for p in self.content.probes}
         queue = state.probes.queued
         queue[:] = [
-            pid for pid in queue if not probe_point_covered(probes[pid], state.coverage, since)
+            pid
+            for pid in queue
+            if not probe_point_covered(probes[_base(pid)], state.coverage, since)
         ]
+        pressed = next((pid for pid in queue if pid.endswith(_PRESSED)), None)
+        if pressed is not None:
+            # The candidate waved away what was just asked: press once, in the dismissal form.
+            queue.remove(pressed)
+            state.probes.fired.append(pressed)
+            question = probes[_base(pressed)].dismissal_question
+            state.event("probe", turn, pressed, question=question)
+            state.probes.last_question = question
+            return Reply(MoveKind.PROBE, question, question)
         if state.probes.last_question and state.probes.last_question == state.last_question:
             return None  # the candidate is answering a probe: let them, before the next one
         phase = state.phases.phase.id
@@ -82,6 +99,14 @@ class ProbePolicy(Desk):
         if len(missing) == len(probe.parts):
             return probe.question
         return f"{probe.lead} {_oxford(missing)}?"
+
+
+_PRESSED = ":dismissed"
+
+
+def _base(entry: str) -> str:
+    """The probe id of a queue entry ("gbdt_vs_deep:dismissed" -> "gbdt_vs_deep")."""
+    return entry.removesuffix(_PRESSED)
 
 
 def _oxford(parts: list[str]) -> str:

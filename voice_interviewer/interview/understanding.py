@@ -172,6 +172,7 @@ class TurnReader:
         self._double = _Patterns(st.double_negative, lexicon)
         self._hedges = _Patterns(st.hedges, lexicon)
         self._subjects = {normalize(w) for w in st.subjects}
+        self._not_topics = {normalize(w) for w in st.not_topics}
         self._connectives = _Patterns(ex.connectives, lexicon)
         self._numbers = _Patterns(ex.numbers, lexicon)
         self._digit_terms = {normalize(w) for w in ex.digit_terms}
@@ -311,7 +312,7 @@ class TurnReader:
         longest = self.lex.stance.topic_max_words if first else self.lex.stance.inherit_max_words
         if not words or len(words) > longest:
             return False
-        if words[0] in self._contrast or (first and words[0] in ("so", "and", "then")):
+        if words[0] in self._contrast or (first and words[0] in self._not_topics):
             return False
         return not set(words) & self._subjects
 
