@@ -207,6 +207,7 @@ def _problem(path: Path, known: dict[str, Concept]) -> Problem:
             off_topic=tuple(raw.get("off_topic", ())),
             on_topic=tuple(raw.get("on_topic", ())),
             expert_concepts=tuple(raw.get("expert_concepts", ())),
+            expert_counts_as=dict(raw.get("expert_counts_as", {})),
         )
     except KeyError as e:
         raise ContentError(f"{path}: missing {e}") from e
@@ -221,6 +222,12 @@ def _problem(path: Path, known: dict[str, Concept]) -> Problem:
     for cid in problem.expert_concepts:
         if cid not in known and cid not in local:
             raise ContentError(f"{path}: unknown concept {cid!r} in expert_concepts")
+    for cid, rubric_cid in problem.expert_counts_as.items():
+        if cid not in problem.expert_concepts or rubric_cid not in known:
+            raise ContentError(
+                f"{path}: expert_counts_as.{cid} must name one of expert_concepts and a concept "
+                "of concepts.toml"
+            )
     return problem
 
 

@@ -70,6 +70,9 @@ class Problem:
     """Phrases that show the candidate is on this problem."""
     expert_concepts: tuple[str, ...] = ()
     """This problem's concepts that show Expert-level design in their area."""
+    expert_counts_as: dict[str, str] = field(default_factory=dict)
+    """Expert concepts that are a rubric Expert concept in this problem's terms (a batched
+    call for 50 restaurants is latency optimisation): they count as that one."""
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,11 @@ def assess_area(
     else:
         explained = [c for c in ids if c in experts and own[c]]
     unexplained = [c for c in ids if c in experts and own[c] and c not in explained]
-    if len(explained) >= area.expert_min:
+    # Expert needs explained mechanisms across more than one of the Expert descriptors: a
+    # problem's own concept that is one of them in its terms counts as that one.
+    counts_as = problem.expert_counts_as if problem is not None else {}
+    descriptors = {counts_as.get(c, c) for c in explained}
+    if len(descriptors) >= area.expert_min:
         earned = "Expert"
     elif named:
         earned = "Intermediate"
