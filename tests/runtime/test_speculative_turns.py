@@ -8,10 +8,12 @@ from voice_interviewer.messages import MoveKind
 from .fakes import ScriptedRenderer
 from .rig import Rig
 
+# Strong: every stage, where it goes wrong, and why (a bare list of stages is only solid).
 STRONG = (
     "First collect data and check data quality and labels, then feature engineering with a "
     "feature store, train and evaluate offline, deploy with real time serving, monitor for "
-    "data drift and retrain. Things usually go wrong with training serving skew."
+    "data drift and retrain. Things usually go wrong with training serving skew, because the "
+    "online features are computed by different code than the batch ones."
 )
 
 
@@ -19,10 +21,13 @@ def test_a_stale_speculative_reply_is_never_spoken(content) -> None:  # type: ig
     # The candidate says "Hmm, okay", pauses long enough for a segment to end (and a
     # speculative answer to a poor warm-up to be made), then gives a strong answer.
     rig = Rig(content, mode="speakers", renderer=ScriptedRenderer(lines={}))
-    # The greeting (fake TTS, 0.1 s a word) is over by 5 s; 0.45 s of silence ends the first
-    # segment (0.25 s) but not the turn (0.7 s).
-    first = rig.say("Hmm, okay.", 0.5, at=6.0)
-    rig.say(STRONG, 1.2, at=6.95)
+    # The greeting (fake TTS, 0.1 s a word, ending with the warm-up question) is over a second
+    # before the candidate starts; 0.45 s of silence ends the first segment (0.25 s) but not
+    # the turn (0.7 s).
+    greeting = content.lines["greeting"].format(question=content.warmup.question)
+    start = 0.1 * len(greeting.split()) + 1.0
+    first = rig.say("Hmm, okay.", 0.5, at=start)
+    rig.say(STRONG, 1.2, at=start + 0.95)
     rig.say("end the interview", 0.5, after=rig.awaiting, delay=0.5)
     rig.run(timeout=40)
 

@@ -208,6 +208,7 @@ def _problem(path: Path, known: dict[str, Concept]) -> Problem:
             on_topic=tuple(raw.get("on_topic", ())),
             expert_concepts=tuple(raw.get("expert_concepts", ())),
             expert_counts_as=dict(raw.get("expert_counts_as", {})),
+            supporting_concepts=tuple(raw.get("supporting_concepts", ())),
         )
     except KeyError as e:
         raise ContentError(f"{path}: missing {e}") from e
@@ -293,6 +294,7 @@ def _rubric(raw: dict[str, Any]) -> tuple[tuple[RubricArea, ...], HintRule, Rati
             expert_concepts=tuple(a["expert_concepts"]),
             expert_min=int(a.get("expert_min", 2)),
             novice_concepts=tuple(a.get("novice_concepts", ())),
+            supporting_concepts=tuple(a.get("supporting_concepts", ())),
         )
         for a in raw["area"]
     )

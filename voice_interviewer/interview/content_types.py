@@ -70,6 +70,8 @@ class Problem:
     """Phrases that show the candidate is on this problem."""
     expert_concepts: tuple[str, ...] = ()
     """This problem's concepts that show Expert-level design in their area."""
+    supporting_concepts: tuple[str, ...] = ()
+    """This problem's concepts that count only beside another concept of their area."""
     expert_counts_as: dict[str, str] = field(default_factory=dict)
     """Expert concepts that are a rubric Expert concept in this problem's terms (a batched
     call for 50 restaurants is latency optimisation): they count as that one."""
@@ -106,6 +108,8 @@ class RubricArea:
     expert_min: int
     novice_concepts: tuple[str, ...] = ()
     """Concepts that show only the Novice descriptor ("single model, REST API")."""
+    supporting_concepts: tuple[str, ...] = ()
+    """Concepts that count only beside another concept of the area (a metric, no test)."""
 
 
 @dataclass(frozen=True)

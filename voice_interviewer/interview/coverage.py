@@ -3,6 +3,7 @@ that sentence explained it, and what they admitted not knowing or waved away."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,7 +66,7 @@ class Coverage:
                 heard = Heard(
                     m.concept,
                     turn,
-                    trim_quote(sentence.text, m.start - sentence.start, QUOTE_WORDS),
+                    _quote(sentence.text, m.start - sentence.start, m.stance),
                     sentence.act,
                     sentence.explains,
                     copied,
@@ -156,3 +157,18 @@ def expert_concepts(content: Content, area: str, problem: Problem | None) -> lis
             if concept is not None and concept.area == area and cid not in ids:
                 ids.append(cid)
     return ids
+
+
+_CONTRAST = re.compile(r"(?:,|;)?\s+(?:but|though|although|however)\s+", re.IGNORECASE)
+
+
+def _quote(sentence: str, at: int, stance: str) -> str:
+    """The sentence quoted for a concept at ``at``: when the concept is asserted after a turn
+    ("I'm not sure what a feature store is, but I'd keep the counts in Redis"), only the part
+    that asserts it, so an admission is never quoted as evidence."""
+    if stance == "asserts":
+        cuts = [m.end() for m in _CONTRAST.finditer(sentence, 0, at)]
+        if cuts:
+            rest = sentence[cuts[-1] :]
+            sentence, at = rest[:1].upper() + rest[1:], at - cuts[-1]
+    return trim_quote(sentence, at, QUOTE_WORDS)

@@ -56,6 +56,11 @@ def assess_area(
     else:
         explained = [c for c in ids if c in experts and own[c]]
     unexplained = [c for c in ids if c in experts and own[c] and c not in explained]
+    supporting = set(area.supporting_concepts) | set(
+        problem.supporting_concepts if problem is not None else ()
+    )
+    if named and all(c in supporting for c in named):
+        named = []  # a metric with no experiment, say: nothing of the area on its own
     # Expert needs explained mechanisms across more than one of the Expert descriptors: a
     # problem's own concept that is one of them in its terms counts as that one.
     counts_as = problem.expert_counts_as if problem is not None else {}

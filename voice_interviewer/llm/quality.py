@@ -41,7 +41,7 @@ class GateTurn:
 
 
 def gate_turns(path: Path = GATE_FILE) -> tuple[GateTurn, ...]:
-    """The fixed gate (``gate_turns.toml``): 26 turns of one interview, every kind of move."""
+    """The fixed gate (``gate_turns.toml``): 29 turns of one interview, every kind of move."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     titles = data["phase_titles"]
     turns = []
