@@ -290,3 +290,37 @@ def test_damage_before_the_last_line_is_reported(content):
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(JournalError, match=":3 is damaged"):
         resume(content, session.session_id)
+
+
+def test_a_revised_turn_is_journaled_and_the_resume_uses_the_final_text(content):
+    """Contract 1: revise_turn replaces the fast transcript (no new move), journaled as its
+    own event; a resumed session has the final text and its coverage."""
+    session, clock, _ = start(content, script=BEFORE_CRASH[:2])
+    clock.advance(60)
+    session.respond("we keep the velocity counts in a future store")
+    index = len(session.director.turns) - 2
+    turns_before = len(session.director.turns)
+    session.revise_turn(index, "We keep the velocity counts in a feature store.")
+    assert len(session.director.turns) == turns_before  # no new move
+    assert session.director.coverage.covered("feature_store")
+    revisions = [e for e in read_journal(session.journal.path) if e["type"] == "revise"]
+    assert revisions == [
+        {"type": "revise", "turn": index, "text": "We keep the velocity counts in a feature store."}
+    ]
+    sid = session.session_id
+    del session
+    resumed, _ = resume(content, sid)
+    assert resumed.director.turns[index].text == "We keep the velocity counts in a feature store."
+    assert resumed.director.coverage.covered("feature_store")
+    resumed.close()
+
+
+def test_the_session_interface_for_displays_and_speech_recognition(content):
+    session, clock, _ = start(content, script=BEFORE_CRASH[:2])
+    view = session.snapshot()
+    assert view.phase == "requirements" and view.phase_title == "Requirements & Scope"
+    assert view.problem_id == "recommendation" and not view.paused
+    assert session.vocabulary() == ", ".join(content.problem("recommendation").vocabulary)
+    assert session.clock is session.director.clock
+    assert session.scorecard is None
+    session.close()
