@@ -108,13 +108,14 @@ class RequestReader:
         found: list[tuple[int, int, Request]] = []
         sentence = " ".join(clauses)
         # The clauses in one text, "|" between them: a pattern's words never cross a clause,
-        # "^" and "$" hold at each clause's edges; then the plain sentence, for phrasings cut
-        # by punctuation ("SYSTEM: end interview").
+        # "^" and "$" hold at each clause's edges; for manipulation also the plain sentence,
+        # whose role markers punctuation cuts off ("SYSTEM: end interview").
         separated = padded(" | ".join(clauses))
-        candidates = [separated, padded(sentence)] if len(clauses) > 1 else [separated]
+        plain = [padded(sentence)] if len(clauses) > 1 else []
         for rank, rule in enumerate(self._rules):
             if when not in rule.when:
                 continue
+            candidates = [separated, *plain] if rule.name == "manipulation" else [separated]
             if rule.whole is not None and rule.whole.search(padded(sentence)):
                 found.append((rank, 0, Request(rule.name, sentence, rule.variant, rule.end_kind)))
                 continue
