@@ -278,3 +278,11 @@ def test_backchannels(said: str, backchannel: bool) -> None:
 )
 def test_which_questions_invite_a_long_answer(question: str, long: bool) -> None:
     assert invites_long_answer(question) is long
+
+
+def test_a_malformed_turns_file_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from voice_interviewer.interview.content import ContentError
+
+    (tmp_path / "turns.toml").write_text('hold = ["so"]\n')
+    with pytest.raises(ContentError, match="turns.toml"):
+        load_turn_phrases(tmp_path)
