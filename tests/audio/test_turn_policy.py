@@ -107,28 +107,31 @@ def test_in_an_answer_a_complete_turn_waits_for_the_next_sentence() -> None:
     t = Turn(ep)
     t.p(0.95)
     t.text("I would use a feature store.")
-    assert t.silence_until_end() == pytest.approx(0.7)
+    assert t.silence_until_end() == pytest.approx(1.0)
     assert t.ended()[0].reason == "complete"
 
 
 def test_no_context_is_treated_as_an_interview_answer() -> None:
-    t = Turn(Endpointer())
+    t = Turn(Endpointer(expect_transcripts=True))
     t.p(0.95)
-    assert t.silence_until_end() == pytest.approx(0.7)
+    t.text("I would use a feature store.")
+    assert t.silence_until_end() == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(
     ("text", "p", "wait"),
     [
         ("What's the latency budget?", 0.9, 0.2),  # a question it agrees is complete
-        ("Do we have labels for?", 0.3, 1.5),  # "?" but the model is unsure: no shortcut
+        ("Do we have labels for?", 0.3, 2.0),  # "?" but the model is unsure: no shortcut
+        ("The serving layer has", 0.9, 4.5),  # no closing mark: stopped mid-clause
+        ("Let me think about that.", 0.9, 4.5),  # announces thinking
         ("I would start with a two tower model for-", 0.9, 4.5),  # cut mid-word
         ("First we compute the features and then...", 0.9, 4.5),  # hold phrase
         ("The main metric would be", 0.9, 4.5),  # dangling auxiliary
         ("We need three things, latency,", 0.9, 4.5),  # trailing comma
         ("", 0.9, 4.5),  # a sound with no words: a dropped "um"
         ("Negative sampling keeps the set small.", 0.1, 3.0),  # the model's hold
-        ("Negative sampling keeps the set small.", 0.35, 1.5),  # unsure
+        ("Negative sampling keeps the set small.", 0.35, 2.0),  # unsure
         ("We'd measure the lift. That's my answer.", 0.1, 0.2),  # done: at once
     ],
 )
@@ -190,10 +193,11 @@ def test_max_wait_caps_every_wait() -> None:
 
 
 def test_patience_scales_the_waits() -> None:
-    cfg = EndpointerConfig(policy=TurnPolicyConfig(patience=2.0))
-    t = Turn(Endpointer(cfg))
+    cfg = EndpointerConfig(policy=TurnPolicyConfig(patience=1.5))
+    t = Turn(Endpointer(cfg, expect_transcripts=True))
     t.p(0.9)
-    assert t.silence_until_end() == pytest.approx(1.4)
+    t.text("Yes.")
+    assert t.silence_until_end() == pytest.approx(1.5)
 
 
 def test_stale_probabilities_change_nothing() -> None:

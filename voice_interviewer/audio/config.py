@@ -68,11 +68,11 @@ class TurnPolicyConfig:
     """p(complete) below which the candidate is mid-thought (``model_hold_ms``). Between
     the two thresholds the model is unsure (``uncertain_ms``)."""
 
-    complete_silence_ms: float = 700.0
-    """Silence that ends an answer the model calls complete: long enough for the pause
-    between two finished sentences of a design answer."""
+    complete_silence_ms: float = 1000.0
+    """Silence that ends an answer the model calls complete: long enough for most pauses
+    between two finished sentences of a design answer (0.4-1.2 s in the endpointing set)."""
 
-    uncertain_ms: float = 1500.0
+    uncertain_ms: float = 2000.0
     """Silence that ends an answer when the model is unsure."""
 
     model_hold_ms: float = 3000.0

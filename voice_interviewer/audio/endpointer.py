@@ -176,7 +176,9 @@ class Endpointer:
         if wait.seconds <= 0.0:
             return self._end_turn(t, wait.reason)
         if self._silence_ended_turn(self._now):
-            return self._end_turn(t, wait.reason)
+            # The wait may have run out between the note's time and the last frame.
+            assert self._turn_voice_end is not None
+            return self._end_turn(max(t, self._turn_voice_end + wait.seconds), wait.reason)
         return []
 
     def end_turn(self, now: float | None = None) -> list[SpeechEvent]:

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 _UNFINISHED_MARKS = (",", "-", "\u2013", "\u2014", ":", ";", "...", "\u2026")
 """Final marks Whisper writes when the speech stopped mid-clause ("latency,", "for-",
 "and then...")."""
+_FINISHED_MARKS = (".", "!", "?")
+"""Whisper ends what it heard as a finished sentence with one of these (all 247 true turn ends
+of the endpointing set did); a transcript that ends on a bare word stopped mid-clause."""
 
 
 class TextCue(str, enum.Enum):
@@ -33,8 +36,8 @@ class TextCue(str, enum.Enum):
     HOLD = "hold"
     """A trailing "so", "um", "let me think": the candidate is thinking."""
     UNFINISHED = "unfinished"
-    """Cut mid-clause: a dangling article/preposition/auxiliary, or a trailing comma, dash or
-    ellipsis."""
+    """Cut mid-clause: a dangling article/preposition/auxiliary, a trailing comma, dash or
+    ellipsis, or no closing mark at all."""
     QUESTION = "question"
     """A question to the interviewer ("What's the latency budget?"): it wants an answer."""
 
@@ -61,6 +64,8 @@ def text_cue(
     if tail.endswith("?"):
         return TextCue.QUESTION
     if tail.endswith(_UNFINISHED_MARKS) or ends_with_phrase(text, dangling):
+        return TextCue.UNFINISHED
+    if not tail.endswith(_FINISHED_MARKS):
         return TextCue.UNFINISHED
     return TextCue.NONE
 
