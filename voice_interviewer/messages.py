@@ -63,8 +63,10 @@ class TurnEnded:
     """The endpointer decided the candidate's turn is over.
 
     ``t_speech_end`` is the end of the last voiced frame and ``t_endpoint`` when the decision
-    was made (both session-clock seconds); ``reason`` is ``"silence"``, ``"done_phrase"`` or
-    ``"forced"``.
+    was made (both session-clock seconds); ``reason`` is ``"silence"`` (the plain wait, or no
+    Smart Turn probability), ``"complete"`` (the end-of-turn policy's short wait),
+    ``"hold"`` (a thinking hold ran out), ``"max_wait"`` (the policy's hard fallback),
+    ``"done_phrase"`` or ``"forced"``.
     """
 
     t_speech_end: float

@@ -52,8 +52,8 @@ def test_one_turn_segment_and_endpoint_times() -> None:
     assert onset.t_start == pytest.approx(1.0)
     assert onset.t_detected == pytest.approx(1.12)  # onset_ms = 120
     assert onset.new_turn
-    ev = s.feed(0.24, False)
-    assert ev == []  # 240 ms: still inside the 250 ms pause
+    ev = s.feed(0.18, False)
+    assert ev == []  # 180 ms: still inside the 200 ms pause
     [seg] = of(s.feed(0.02, False), SpeechSegment)
     assert seg.t_start == pytest.approx(1.0)
     assert seg.t_end == pytest.approx(2.0)
@@ -62,7 +62,7 @@ def test_one_turn_segment_and_endpoint_times() -> None:
     assert seg.pcm_start is not None and seg.t_start - seg.pcm_start >= 0.3 - 1e-9
     assert seg.pcm_start + len(seg.pcm) / 16000 == pytest.approx(2.0 + 0.16)
     assert s.ep.state is EndpointState.PAUSE
-    s.feed(0.42, False)  # 680 ms of silence: not yet
+    s.feed(0.48, False)  # 680 ms of silence: not yet
     [end] = of(s.feed(0.02, False), TurnEnded)
     assert end.t_speech_end == pytest.approx(2.0)
     assert end.t_endpoint == pytest.approx(2.7)
@@ -85,7 +85,7 @@ def test_short_pause_splits_segments_in_one_turn() -> None:
     s = Script(Endpointer())
     s.feed(0.5, False)
     s.feed(0.8, True)
-    s.feed(0.4, False)  # > 250 ms pause, < 700 ms turn end
+    s.feed(0.4, False)  # > 200 ms pause, < 700 ms turn end
     s.feed(0.6, True)
     s.feed(1.0, False)
     segs = of(s.events, SpeechSegment)

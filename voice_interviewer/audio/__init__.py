@@ -10,6 +10,8 @@ from voice_interviewer.audio.config import (
     PIPELINE_RATE,
     DeviceConfig,
     EndpointerConfig,
+    SmartTurnConfig,
+    TurnPolicyConfig,
     VadConfig,
 )
 from voice_interviewer.audio.detector import SpeechDetector
@@ -23,6 +25,8 @@ from voice_interviewer.audio.errors import (
     UnsupportedSampleRateError,
 )
 from voice_interviewer.audio.memory import MemorySink, MemorySource
+from voice_interviewer.audio.smart_turn import SmartTurn
+from voice_interviewer.audio.turn_policy import TurnPolicy
 from voice_interviewer.audio.vad import FrameClassifier
 
 __all__ = [
@@ -42,8 +46,12 @@ __all__ = [
     "MemorySink",
     "MemorySource",
     "NoAudioDeviceError",
+    "SmartTurn",
+    "SmartTurnConfig",
     "SpeechDetector",
     "SpeechEvent",
+    "TurnPolicy",
+    "TurnPolicyConfig",
     "UnsupportedSampleRateError",
     "VadConfig",
 ]

@@ -10,13 +10,19 @@ segment whose audio starts ``preroll_ms`` earlier. In SPEECH, ``segment_pause_ms
 audio closes the segment (``SpeechSegment`` goes out, so STT can start on it at once). In
 PAUSE, ``turn_end_ms`` of silence since the last voiced frame ends the turn (``TurnEnded``).
 
-The runtime feeds back each segment's transcript through ``note_transcript``: a trailing hold
-phrase ("so", "um", "let me think") stretches the wait to ``hold_turn_end_ms``; a done phrase
-("that's my answer") ends the turn at once. With ``expect_transcripts`` a silence does not end
-the turn while the last segment's transcript is still due (up to ``hold_turn_end_ms``): on a
-busy CPU the speech recognition of "um, let me think" can take longer than ``turn_end_ms``,
-and the turn must not end before the hold phrase is known. This costs no latency: the reply
-needs that transcript anyway.
+How much silence ends the turn is the end-of-turn policy's call (``turn_policy.py``). The
+runtime feeds back, for the segment that began the pause (matched on its ``t_end``):
+
+- ``note_transcript(text)``: a done phrase ("that's my answer") ends the turn at once; a hold
+  phrase ("so", "um", "let me think") stretches the wait. With ``expect_transcripts`` a
+  silence does not end the turn while that transcript is still due (up to
+  ``hold_turn_end_ms``): on a busy CPU the recognition of "um, let me think" can take longer
+  than ``turn_end_ms``. This costs no latency: the reply needs that transcript anyway.
+- ``note_turn_probability(p)``: Smart Turn's p(complete) for ``turn_audio()`` taken when the
+  segment closed. Complete: the turn ends after a short silence; incomplete: the thinking
+  hold. Without it (no model, or a late one) the waits are those of before Smart Turn.
+- ``note_context(expects_long_answer)``: whether the interviewer's question invites a long
+  answer with pauses; it lengthens or shortens the policy's waits until changed.
 """
 
 from __future__ import annotations
@@ -27,13 +33,15 @@ from collections import deque
 import numpy as np
 
 from voice_interviewer.audio.config import EndpointerConfig
+from voice_interviewer.audio.turn_policy import TurnPolicy
 from voice_interviewer.messages import AudioFrame, SpeechSegment, SpeechStarted, TurnEnded
-from voice_interviewer.text import ends_with_phrase
 
 SpeechEvent = SpeechStarted | SpeechSegment | TurnEnded
 """What the endpointer emits, in the order it happened."""
 
 _EPS = 1e-9
+TURN_AUDIO_SECONDS = 8.0
+"""How much of the turn's audio ``turn_audio`` keeps: Smart Turn reads the last 8 s."""
 
 
 class EndpointState(str, enum.Enum):
@@ -61,6 +69,8 @@ class Endpointer:
         self.config = config or EndpointerConfig()
         self.expect_transcripts = expect_transcripts
         """Whether every segment's transcript will come back through ``note_transcript``."""
+        self.policy = TurnPolicy(self.config)
+        """Decides how much silence ends the turn (see ``turn_policy.py``)."""
         self.reset()
 
     # -- public ------------------------------------------------------------------------------
@@ -77,12 +87,19 @@ class Endpointer:
 
     @property
     def turn_wait(self) -> float:
-        """Seconds of silence that will end the current pause (changed by ``note_transcript``)."""
-        return self._turn_wait
+        """Seconds of silence that will end the current pause, as the notes so far decide."""
+        return self.policy.required_silence().seconds
+
+    def turn_audio(self) -> np.ndarray:
+        """The turn's audio so far (from its pre-roll up to the last frame pushed), at most the
+        last ``TURN_AUDIO_SECONDS``: what Smart Turn reads when a segment closes. Empty
+        outside a turn."""
+        if not self._turn_frames:
+            return np.zeros(0, dtype=np.int16)
+        return np.concatenate([f.pcm for f in self._turn_frames])
 
     def reset(self) -> None:
         """Forget everything: pre-roll, any open segment, any open turn."""
-        cfg = self.config
         self._state = EndpointState.IDLE
         self._preroll: deque[AudioFrame] = deque()
         self._preroll_s = 0.0
@@ -96,8 +113,9 @@ class Endpointer:
         self._last_voiced_end = 0.0
         self._turn_voice_end: float | None = None
         self._last_segment_end: float | None = None
-        self._turn_wait = cfg.turn_end_ms / 1000.0
-        self._transcript_due = False
+        self._turn_frames: deque[AudioFrame] = deque()
+        self._turn_frames_s = 0.0
+        self.policy.reset()
         self._now = 0.0
         self._generation = 0
 
@@ -105,6 +123,8 @@ class Endpointer:
         """Feed one frame and its VAD decision; return the events it caused."""
         self._now = _end(frame)
         self._generation = frame.generation
+        if self._state is not EndpointState.IDLE:
+            self._keep_turn_audio(frame)
         if self._state is EndpointState.SPEECH:
             return self._push_speech(frame, is_speech)
         return self._push_waiting(frame, is_speech)
@@ -118,23 +138,47 @@ class Endpointer:
         that arrives after the candidate resumed or the turn ended, changes nothing. ``now``
         stamps an immediate turn end (default: the end of the last frame pushed).
         """
+        if not self._about_this_pause(segment_end):
+            return []
+        self.policy.note_transcript(text)
+        return self._recheck(now)
+
+    def note_turn_probability(
+        self, p: float, *, segment_end: float | None = None, now: float | None = None
+    ) -> list[SpeechEvent]:
+        """Smart Turn's p(complete) for ``turn_audio()`` as it was when the segment ending at
+        ``segment_end`` closed. Stale ones (an older segment, the candidate resumed, the turn
+        ended) change nothing; ``now`` stamps a turn end it causes (default: the end of the
+        last frame pushed)."""
+        if not self._about_this_pause(segment_end):
+            return []
+        self.policy.note_probability(p)
+        return self._recheck(now)
+
+    def note_context(self, expects_long_answer: bool | None) -> None:
+        """Whether the interviewer's last question invites a long answer with thinking pauses
+        (an open design question) or a word or two ("Ready?"); None: unknown. Holds for the
+        following turns until changed; ``reset`` keeps it."""
+        self.policy.note_context(expects_long_answer)
+
+    def _about_this_pause(self, segment_end: float | None) -> bool:
+        """Whether a note about the segment ending at ``segment_end`` applies now."""
         if self._state is not EndpointState.PAUSE:
-            return []
-        if segment_end is not None and (
-            self._last_segment_end is None or abs(segment_end - self._last_segment_end) > 1e-6
-        ):
-            return []
-        cfg = self.config
-        self._transcript_due = False
+            return False
+        return segment_end is None or (
+            self._last_segment_end is not None and abs(segment_end - self._last_segment_end) <= 1e-6
+        )
+
+    def _recheck(self, now: float | None) -> list[SpeechEvent]:
+        """After a note: end the turn if the silence so far is already enough."""
         t = self._now if now is None else now
-        if ends_with_phrase(text, cfg.done_phrases):
-            return self._end_turn(t, "done_phrase")
-        if ends_with_phrase(text, cfg.hold_phrases):
-            self._turn_wait = cfg.hold_turn_end_ms / 1000.0
-        else:
-            self._turn_wait = cfg.turn_end_ms / 1000.0
+        wait = self.policy.required_silence()
+        if wait.seconds <= 0.0:
+            return self._end_turn(t, wait.reason)
         if self._silence_ended_turn(self._now):
-            return self._end_turn(t, "silence")  # the silence was already long enough
+            # The wait may have run out between the note's time and the last frame.
+            assert self._turn_voice_end is not None
+            return self._end_turn(max(t, self._turn_voice_end + wait.seconds), wait.reason)
         return []
 
     def end_turn(self, now: float | None = None) -> list[SpeechEvent]:
@@ -164,16 +208,14 @@ class Endpointer:
             self._run, self._run_s = [], 0.0
         self._remember(frame)
         if self._state is EndpointState.PAUSE and self._silence_ended_turn(_end(frame)):
-            return self._end_turn(_end(frame), "silence")
+            return self._end_turn(_end(frame), self.policy.required_silence().reason)
         return []
 
     def _silence_ended_turn(self, t: float) -> bool:
-        """Whether the silence up to ``t`` ends the open turn (see the module docstring)."""
+        """Whether the silence up to ``t`` ends the open turn (the policy says how long)."""
         if self._turn_voice_end is None:
             return False
-        wait = self._turn_wait
-        if self._transcript_due:
-            wait = max(wait, self.config.hold_turn_end_ms / 1000.0)
+        wait = self.policy.required_silence().seconds
         return t - self._turn_voice_end + _EPS >= wait
 
     def _push_speech(self, frame: AudioFrame, is_speech: bool) -> list[SpeechEvent]:
@@ -194,7 +236,7 @@ class Endpointer:
         elif _end(frame) - self._last_voiced_end + _EPS >= cfg.segment_pause_ms / 1000.0:
             events += self._close_segment()
             if self._state is EndpointState.PAUSE and self._silence_ended_turn(_end(frame)):
-                events += self._end_turn(_end(frame), "silence")
+                events += self._end_turn(_end(frame), self.policy.required_silence().reason)
             return events
         if _end(frame) - self._seg[0].t + _EPS >= cfg.max_segment_ms / 1000.0:
             events += self._cut_segment(frame)
@@ -210,8 +252,19 @@ class Endpointer:
         while self._preroll and self._preroll_s - _dur(self._preroll[0]) + _EPS >= keep:
             self._preroll_s -= _dur(self._preroll.popleft())
 
+    def _keep_turn_audio(self, frame: AudioFrame) -> None:
+        self._turn_frames.append(frame)
+        self._turn_frames_s += _dur(frame)
+        while self._turn_frames_s - _dur(self._turn_frames[0]) + _EPS >= TURN_AUDIO_SECONDS:
+            self._turn_frames_s -= _dur(self._turn_frames.popleft())
+
     def _open_segment(self) -> list[SpeechEvent]:
         self._seg_new_turn = self._state is EndpointState.IDLE
+        if self._seg_new_turn:
+            self._turn_frames.clear()
+            self._turn_frames_s = 0.0
+            for f in [*self._preroll, *self._run]:
+                self._keep_turn_audio(f)
         self._seg = list(self._preroll) + self._run
         self._seg_t_start = self._run[0].t
         self._seg_voiced_s = self._run_s
@@ -221,8 +274,9 @@ class Endpointer:
         self._run, self._run_s = [], 0.0
         self._onset_sent = False
         self._state = EndpointState.SPEECH
-        # A resumed turn waits the usual time again: a hold phrase covered the last pause only.
-        self._turn_wait = self.config.turn_end_ms / 1000.0
+        # A resumed turn starts a fresh pause: a hold phrase or a probability covered the last
+        # pause only.
+        self.policy.speech_resumed()
         events: list[SpeechEvent] = []
         if self._seg_voiced_s + _EPS >= self.config.onset_ms / 1000.0:
             self._onset_sent = True
@@ -252,7 +306,7 @@ class Endpointer:
             return []
         self._turn_voice_end = voice_end
         self._last_segment_end = voice_end
-        self._transcript_due = self.expect_transcripts
+        self.policy.pause_began(transcript_due=self.expect_transcripts)
         self._state = EndpointState.PAUSE
         seg = SpeechSegment(
             pcm=np.concatenate([f.pcm for f in kept]),
@@ -280,7 +334,6 @@ class Endpointer:
         )
         self._turn_voice_end = voice_end
         self._last_segment_end = voice_end
-        self._transcript_due = self.expect_transcripts
         self._seg_t_start = _end(frame)
         self._seg_voiced_s = 0.0
         self._seg_new_turn = False
@@ -292,6 +345,7 @@ class Endpointer:
         self._state = EndpointState.IDLE
         self._turn_voice_end = None
         self._last_segment_end = None
-        self._turn_wait = self.config.turn_end_ms / 1000.0
-        self._transcript_due = False
+        self._turn_frames.clear()
+        self._turn_frames_s = 0.0
+        self.policy.reset()
         return [event]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -481,3 +481,38 @@ def _check_references(content: Content) -> None:
         raise ContentError(
             f"requests.toml: no action for {sorted(names - set(content.requests.actions))}"
         )
+
+
+# --- turn-taking words (prompts/turns.toml), read on their own by the audio layer ------------
+
+
+@dataclass(frozen=True)
+class TurnPhrases:
+    """How the end of a transcript bears on turn-taking (see prompts/turns.toml)."""
+
+    hold: tuple[str, ...]
+    done: tuple[str, ...]
+    dangling: tuple[str, ...]
+    backchannels: tuple[str, ...]
+    short_answer_openers: tuple[str, ...]
+
+
+_TURN_PHRASES: dict[Path, TurnPhrases] = {}
+
+
+def load_turn_phrases(root: Path | None = None) -> TurnPhrases:
+    """prompts/turns.toml, read once per folder; ContentError names the file at fault.
+
+    Separate from ``load_content`` so that the endpointer's config can take its defaults
+    without loading (and validating) the whole interview."""
+    root = root or default_prompts_dir()
+    if root not in _TURN_PHRASES:
+        path = root / "turns.toml"
+        raw = _read_toml(path)
+        names = [f.name for f in fields(TurnPhrases)]
+        try:
+            lists = {k: tuple(str(p) for p in raw[k]) for k in names}
+        except (KeyError, TypeError) as e:
+            raise ContentError(f"{path}: needs the lists {', '.join(names)} ({e})") from e
+        _TURN_PHRASES[root] = TurnPhrases(**lists)
+    return _TURN_PHRASES[root]

@@ -11,33 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from voice_interviewer.audio.turn_text import is_backchannel
 from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.player import Heard, Player
 from voice_interviewer.text import words as text_words
-
-BACKCHANNELS = frozenset(
-    {
-        "mm hm",
-        "mhm",
-        "mm",
-        "hmm",
-        "uh huh",
-        "yeah",
-        "yep",
-        "yes",
-        "right",
-        "okay",
-        "ok",
-        "sure",
-        "got it",
-        "i see",
-        "cool",
-        "nice",
-        "great",
-        "ah",
-        "oh",
-    }
-)
 
 
 class BargeIn:
@@ -96,9 +73,8 @@ class BargeIn:
         if self.holding is None:
             return
         words = text_words(said)
-        if len(words) <= self._max_words and (
-            not words or " ".join(words) in BACKCHANNELS or all(w in BACKCHANNELS for w in words)
-        ):
+        # The listening noises ("mm-hm", "right", "okay") are data: prompts/turns.toml.
+        if is_backchannel(said, max_words=self._max_words):
             self.holding = None
             self.backchannel_turn = True
             self._player.release()
