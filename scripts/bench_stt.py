@@ -114,6 +114,47 @@ def run_fast(stt, case: Case, terms: tuple[str, ...]) -> tuple[str, float, float
     return " ".join(texts), total, last
 
 
+def fast_latency(cases: list[Case], terms_of: dict, rounds: int) -> None:
+    """The fast pass's per-segment time with and without the prompt additions, interleaved
+    segment by segment (so that load drifting over the run hits all three alike)."""
+    from voice_interviewer.stt import Transcriber, TranscriberConfig
+
+    plain = Transcriber(TranscriberConfig())
+    ctx = Transcriber(TranscriberConfig(segment_context=True))
+    plain.warm_up()
+    ctx.warm_up()
+    times: dict[str, list[float]] = {
+        "filler prompt only": [],
+        "+ terms": [],
+        "+ terms + context": [],
+    }
+    for _ in range(rounds):
+        for case in cases:
+            terms = ", ".join(terms_of[case.problem])
+            before = ""
+            for seg in case.segments:
+                start = seg.pcm_start if seg.pcm_start is not None else seg.t_start
+                for name, stt, vocab in (
+                    ("filler prompt only", plain, ""),
+                    ("+ terms", plain, terms),
+                    ("+ terms + context", ctx, terms),
+                ):
+                    stt.set_vocabulary(vocab)
+                    t = stt.transcribe(
+                        seg.pcm, start, sample_rate=seg.sample_rate, previous_text=before
+                    )
+                    times[name].append(t.stt_seconds)
+                before = (before + " " + t.text).strip()
+    base = statistics.median(times["filler prompt only"])
+    for name, values in times.items():
+        med = statistics.median(values)
+        print(
+            f"fast pass per segment, {name:20s}: median {med * 1000:5.0f} ms "
+            f"({med / base - 1:+.0%}), p95 {sorted(values)[int(0.95 * (len(values) - 1))] * 1000:5.0f} ms",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--voices", default=",".join(DEFAULT_VOICES))
@@ -127,6 +168,10 @@ def main() -> None:
     )
     parser.add_argument("--json", default=None, help="write the figures here")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument(
+        "--latency", type=int, default=0, metavar="ROUNDS",
+        help="only time the fast pass's prompt additions, interleaved, over ROUNDS passes",
+    )  # fmt: skip
     args = parser.parse_args()
 
     from voice_interviewer.stt import Transcriber, TranscriberConfig
@@ -140,6 +185,9 @@ def main() -> None:
     reals = real_cases(Path(args.real_speech))
     print(f"{len(cases)} jargon turns ready in {time.perf_counter() - t0:.0f} s", flush=True)
     terms_of = {p.id: decoder_terms(content, p) for p in content.problems}
+    if args.latency:
+        fast_latency(cases, terms_of, args.latency)
+        return
 
     final_cfg = FinalPassConfig(model=args.final_model)
     if args.final_threads:

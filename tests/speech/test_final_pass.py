@@ -119,3 +119,21 @@ def test_windows_hold_whole_segments_up_to_the_limit():
     assert windows[2:] == [(40, 70), (70, 100), (100, 110)]
     timeline, t0 = lay_out(segs[:2])
     assert t0 == 0 and len(timeline) == 22 * 16_000 + 1
+
+
+def test_a_window_whose_batched_decode_loops_is_decoded_again(final_pass, hard_turns, monkeypatch):
+    import dataclasses
+
+    answer, segments = hard_turns[1]
+    real = final_pass._decode_batch
+
+    def looping(timeline, batch, prompt):
+        return [
+            dataclasses.replace(s, text=" PSI PSI PSI PSI PSI PSI", compression_ratio=9.0)
+            for s in real(timeline, batch, prompt)
+        ]
+
+    monkeypatch.setattr(final_pass, "_decode_batch", looping)
+    result = final_pass.transcribe(TurnAudio(1, segments, ("PSI", "concept drift")))
+    assert "PSI PSI" not in result.text
+    assert "drift" in result.text.lower() and result.words

@@ -154,7 +154,7 @@ class FinalPass:
                 waited += between_batches()
             batch = windows[i : i + size]
             for seg in self._decode_batch(timeline, batch, prompt):
-                self._keep(seg, timeline, t_start, prompt, texts, words)
+                self._keep(seg, timeline, t_start, ", ".join(turn.terms), texts, words)
         t_end = t_start + len(timeline) / SAMPLE_RATE
         return FinalTranscript(
             turn_index=turn.turn_index,
@@ -190,7 +190,7 @@ class FinalPass:
         seg: Segment,
         timeline: np.ndarray,
         t_start: float,
-        prompt: str | None,
+        terms: str,
         texts: list[str],
         words: list[Word],
     ) -> None:
@@ -218,7 +218,7 @@ class FinalPass:
             return
         log.info("final pass: window at %.1f s failed (%s); decoding it again", seg.start, reason)
         a, b = int(seg.start * SAMPLE_RATE), int(seg.end * SAMPLE_RATE)
-        again = self._stt.transcribe(timeline[a:b], t_start + seg.start, prompt=None)
+        again = self._stt.transcribe(timeline[a:b], t_start + seg.start, prompt=terms)
         if again.text:
             texts.append(again.text)
             words.extend(again.words)
