@@ -62,14 +62,16 @@ class Case:
     segments: tuple[SpeechSegment, ...]
 
 
-def jargon_cases(voices: list[str], limit: int | None, cache: SpeechCache) -> list[Case]:
+def jargon_cases(
+    voices: list[str], limit: int | None, cache: SpeechCache, stride: int = 1
+) -> list[Case]:
     jargon = load_jargon_set()
-    answers = jargon.answers[:limit] if limit else jargon.answers
+    answers = jargon.answers[::stride][:limit] if limit else jargon.answers[::stride]
     cases = []
-    for name in voices:
-        speaker = voice(name)
-        for answer in answers:
-            turn = speak_turn(answer, speaker, cache, jargon=jargon)
+    # Answer by answer, each in every voice: any prefix of the run covers all the voices.
+    for answer in answers:
+        for name in voices:
+            turn = speak_turn(answer, voice(name), cache, jargon=jargon)
             cases.append(
                 Case(
                     f"{name}/{answer.id}",
@@ -155,10 +157,44 @@ def fast_latency(cases: list[Case], terms_of: dict, rounds: int) -> None:
         )
 
 
+def summarize(logs: list[str], real_speech: Path) -> None:
+    """The table from ``--log`` files of an unfinished run: each configuration scored on the
+    turns that every configuration has done (the same turns for all)."""
+    jargon = load_jargon_set()
+    manifest = json.loads((real_speech / "manifest.json").read_text())["clips"]
+    refs = {f"real/{e['file']}": (e["text"], None, ()) for e in manifest}
+    records: dict[str, dict[str, dict]] = {}
+    for path in logs:
+        for line in Path(path).read_text().splitlines():
+            r = json.loads(line)
+            records.setdefault(r["config"], {})[r["case"]] = r
+    common = set.intersection(*(set(v) for v in records.values()))
+    print(f"{len(common)} turns done by every configuration")
+    for config, done in records.items():
+        synthetic, real = Tally(), Tally()
+        for label in sorted(common):
+            r = done[label]
+            if label in refs:
+                text, problem, concepts = refs[label]
+            else:
+                answer = jargon.answer(label.split("/", 1)[1])
+                text, problem, concepts = answer.text, answer.problem, answer.concepts
+            tally = real if problem is None else synthetic
+            tally.add(text, r["text"], r["seconds"], concepts, set(r["found"]), label)
+        print(
+            f"{config:10s} WER {synthetic.wer:6.1%}  concept recall {synthetic.recall or 0:6.1%}  "
+            f"{synthetic.mean_seconds:5.2f} s/turn  real speech WER {real.wer:5.1%}  "
+            f"({synthetic.turns} jargon turns)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--voices", default=",".join(DEFAULT_VOICES))
     parser.add_argument("--limit", type=int, default=None, help="first N answers only")
+    parser.add_argument("--stride", type=int, default=1, help="every Nth answer only")
+    parser.add_argument("--log", default=None, help="append each turn's result here (JSONL)")
+    parser.add_argument("--summarize", nargs="+", metavar="LOG", help="score --log files")
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--final-model", default=None, help="the final pass's model")
     parser.add_argument("--final-threads", type=int, default=None)
@@ -174,6 +210,10 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
 
+    if args.summarize:
+        summarize(args.summarize, Path(args.real_speech))
+        return
+
     from voice_interviewer.stt import Transcriber, TranscriberConfig
     from voice_interviewer.stt.final_pass import FinalPass, FinalPassConfig
 
@@ -181,7 +221,7 @@ def main() -> None:
     scorer = ConceptScorer(content)
     cache = SpeechCache(Path(args.cache))
     t0 = time.perf_counter()
-    cases = jargon_cases(args.voices.split(","), args.limit, cache)
+    cases = jargon_cases(args.voices.split(","), args.limit, cache, args.stride)
     reals = real_cases(Path(args.real_speech))
     print(f"{len(cases)} jargon turns ready in {time.perf_counter() - t0:.0f} s", flush=True)
     terms_of = {p.id: decoder_terms(content, p) for p in content.problems}
@@ -211,7 +251,7 @@ def main() -> None:
         synthetic, real, last_seg = Tally(), Tally(), []
         per_voice: dict[str, Tally] = {}
         loads = []
-        for case in cases + reals:
+        for case in reals + cases:
             terms = terms_of[case.problem] if (hot == "on" and case.problem) else ()
             if pass_ == "fast":
                 text, seconds, last = run_fast(stts[config], case, terms)
@@ -223,12 +263,19 @@ def main() -> None:
             tally = real if case.problem is None else synthetic
             found = scorer.found(case.problem, text)
             tally.add(case.text, text, seconds, case.concepts, found, case.label)
+            if args.log:
+                with open(args.log, "a", encoding="utf-8") as log:
+                    record = {"config": config, "case": case.label, "text": text,
+                              "seconds": seconds, "found": sorted(found)}  # fmt: skip
+                    log.write(json.dumps(record) + "\n")
             if case.problem is not None:
                 name = case.label.split("/")[0]
                 per_voice.setdefault(name, Tally()).add(
                     case.text, text, seconds, case.concepts, found
                 )
             loads.append(os.getloadavg()[0])
+            if len(loads) % 50 == 0:
+                print(f"  {config}: {len(loads)} of {len(cases) + len(reals)} turns", flush=True)
         row = {
             "wer": synthetic.wer,
             "concept_recall": synthetic.recall,
