@@ -127,6 +127,7 @@ def stt_device_report(
             f"CUDA device {cfg.device_index} of {count}; cuBLAS 12 loads",
         )
     newer = {lib: env.find(lib) for lib in CUBLAS_13}
+    advice: tuple[str, ...] = ()
     if all(newer.values()):
         folder = os.path.dirname(newer["libcublas.so.13"] or "")
         reason = (
@@ -144,7 +145,6 @@ def stt_device_report(
             f"CUDA present but {missing[0]} missing and no CUDA 13 cuBLAS to stand in for it: "
             f"install CUDA 12's cuBLAS (pip install nvidia-cublas-cu12), see {SHIM_DOC}"
         )
-        advice = ()
     return _cpu_or_fail(cfg, reason, advice)
 
 

@@ -15,6 +15,23 @@ Three things keep it out of the reply's way on a 2-core laptop:
 And a deadline: when the next reply is due (the next turn's endpoint), ``expire`` drops every
 earlier turn's pass that has not delivered yet, so a final text never arrives after the next
 reply is due; that turn keeps its fast text (counted in ``stats``).
+
+Wiring into the live loop (the runtime's part; all of it is these calls)::
+
+    activity = LiveActivity()
+    final = FinalPassWorker(lambda: FinalPass(final_pass_config), activity=activity,
+                            on_result=control_queue.put)          # FinalTranscript
+    with activity.busy(): transcript = stt.transcribe(...)        # each live segment
+    with activity.busy(): ...                                     # reply generation + TTS
+    # at turn k's endpoint, before the director answers it:
+    final.expire(before_turn=k)
+    final.submit(TurnAudio(k, segments_of_turn_k, terms, previous_text))
+    # on the think thread, for each FinalTranscript r taken from the queue:
+    session.revise_turn(r.turn_index, r.text)                     # words: r.words
+
+``terms`` is ``stt.context.decoder_terms(content, problem)`` (or the director's
+``session.vocabulary()`` once it returns the same); ``previous_text`` the interviewer's last
+question. The live transcriber takes the same terms: ``stt.set_vocabulary(", ".join(terms))``.
 """
 
 from __future__ import annotations
