@@ -81,38 +81,42 @@ def prepare(args: argparse.Namespace) -> None:
     subprocess.run(command, check=True)
     shutil.copytree(bundled_whisper_path(), work / "model")
     _test_audio(work / "audio.npz", args.turns)
-    files = sorted(p for p in work.rglob("*") if p.is_file())
-    manifest = {"files": {}, "parts": []}
-    part, used, index = None, PART_BYTES, 0
-    for path in files:
-        rel = str(path.relative_to(work))
-        manifest["files"][rel] = {"sha256": sha256(path), "pieces": []}
-        with path.open("rb") as f:
-            while block := f.read(min(PART_BYTES, 1 << 30)):
-                offset = 0
-                while offset < len(block):
-                    if used >= PART_BYTES:
-                        index += 1
-                        part = KIT / f"part{index}"
-                        part.mkdir()
-                        used = 0
-                    take = min(len(block) - offset, PART_BYTES - used)
-                    name = f"{len(manifest['files'][rel]['pieces']):02d}-{path.name}"
-                    piece = part / rel.replace("/", "__") / name
-                    piece.parent.mkdir(parents=True, exist_ok=True)
-                    piece.write_bytes(block[offset : offset + take])
-                    manifest["files"][rel]["pieces"].append(str(piece.relative_to(KIT)))
-                    offset += take
-                    used += take
+    parts = split_into_parts(work, KIT, PART_BYTES)
     shutil.rmtree(work)
-    manifest["parts"] = sorted(p.name for p in KIT.iterdir() if p.is_dir())
-    for name in manifest["parts"]:
-        (KIT / name / "manifest.json").write_text(json.dumps(manifest, indent=1))
-    sizes = {
-        n: sum(f.stat().st_size for f in (KIT / n).rglob("*")) >> 20 for n in manifest["parts"]
-    }
+    sizes = {n: sum(f.stat().st_size for f in (KIT / n).rglob("*")) >> 20 for n in parts}
     print(f"kit in {KIT}: " + ", ".join(f"{n} {s} MiB" for n, s in sizes.items()))
     print("add '/.gpu-kit/' to .git/info/exclude; carry one part per call (see --help)")
+
+
+def split_into_parts(work: Path, kit: Path, part_bytes: int) -> list[str]:
+    """Cut every file under ``work`` into pieces filling ``kit/part1``, ``part2``, ... of at
+    most ``part_bytes`` each; every part holds the manifest (digests, pieces in order)."""
+    files = sorted(p for p in work.rglob("*") if p.is_file())
+    manifest: dict = {"files": {}, "parts": []}
+    part, used, index = kit, part_bytes, 0
+    for path in files:
+        rel = str(path.relative_to(work))
+        pieces: list[str] = []
+        manifest["files"][rel] = {"sha256": sha256(path), "pieces": pieces}
+        data = path.read_bytes()
+        offset = 0
+        while offset < len(data) or not pieces:
+            if used >= part_bytes:
+                index += 1
+                part = kit / f"part{index}"
+                part.mkdir(parents=True)
+                used = 0
+            take = min(len(data) - offset, part_bytes - used)
+            piece = part / rel.replace("/", "__") / f"{len(pieces):02d}-{path.name}"
+            piece.parent.mkdir(parents=True, exist_ok=True)
+            piece.write_bytes(data[offset : offset + take])
+            pieces.append(str(piece.relative_to(kit)))
+            offset += take
+            used += max(take, 1)
+    manifest["parts"] = [f"part{i}" for i in range(1, index + 1)]
+    for name in manifest["parts"]:
+        (kit / name / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return manifest["parts"]
 
 
 def _test_audio(path: Path, turns: int) -> None:
@@ -233,6 +237,7 @@ def run(args: argparse.Namespace) -> None:
                "--device", args.device, "--seconds", str(args.seconds), "--notes", "; ".join(notes)]  # fmt: skip
     if args.out:
         command += ["--out", args.out]
+    command += args.extra.split()
     raise SystemExit(subprocess.run(command, env=env).returncode)
 
 
@@ -279,7 +284,7 @@ def measure(args: argparse.Namespace) -> None:
     final.warm_up()
     content, tally = load_content(), Tally()
     scorer = ConceptScorer(content)
-    for i, turn_meta in enumerate(meta["turns"]):
+    for i, turn_meta in enumerate(meta["turns"][: args.turns]):
         pcm, spans = data[f"turn{i}"], data[f"spans{i}"]
         segments = tuple(
             SpeechSegment(
@@ -335,11 +340,13 @@ def main() -> None:
         r.add_argument("--seconds", type=float, default=20.0)
         r.add_argument("--out", default=None)
         if name == "run":
+            r.add_argument("--extra", default="", help="more options for measure")
             r.add_argument("--no-install", action="store_true", help="use the installed packages")
         else:
             r.add_argument("--files", required=True)
             r.add_argument("--notes", default="")
             r.add_argument("--max-batch", type=int, default=16)
+            r.add_argument("--turns", type=int, default=None, help="final pass on N turns")
             r.add_argument("--max-streams", type=int, default=256)
             r.add_argument("--target-ms", type=float, default=100.0)
     args = parser.parse_args()
