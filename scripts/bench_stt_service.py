@@ -37,6 +37,35 @@ def load_clips(limit: int = 24) -> list:
     return clips[:limit]
 
 
+def batch_cost(stt, clips, sizes: list[int], repeats: int) -> None:
+    """CPU seconds per segment against the batch size, decoding straight through the service's
+    batched call: a figure the machine's other load hardly touches (wall time it does), from
+    which the capacity of an idle machine follows (cores / CPU seconds per segment)."""
+    import time
+
+    from voice_interviewer.stt.service import ServiceConfig, TranscriberService, _Request
+
+    service = TranscriberService(stt, ServiceConfig())
+    prompt = stt.initial_prompt()
+    for size in sizes:
+        cpu, wall = [], []
+        for r in range(repeats):
+            batch = [
+                _Request(f"s{i}", clips[(r + i) % len(clips)], 0.0, prompt, None, 0.0)  # type: ignore[arg-type]
+                for i in range(size)
+            ]
+            c0, w0 = time.process_time(), time.perf_counter()
+            service.decode(batch)
+            cpu.append((time.process_time() - c0) / size)
+            wall.append(time.perf_counter() - w0)
+        print(
+            f"batch {size:2d}: {min(cpu) * 1000:6.0f} ms CPU per segment (best of {repeats}), "
+            f"wall {min(wall):5.2f} s per batch  (load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+    service.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--streams", default="1,2,4,8")
@@ -46,6 +75,7 @@ def main() -> None:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--target-ms", type=float, default=100.0)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--batch-cost", default=None, metavar="SIZES", help="e.g. 1,2,4,8")
     args = parser.parse_args()
 
     from voice_interviewer.stt import Transcriber, TranscriberConfig
@@ -55,6 +85,9 @@ def main() -> None:
     stt = Transcriber(TranscriberConfig(device=args.device))
     stt.warm_up()
     clips = load_clips()
+    if args.batch_cost:
+        batch_cost(stt, clips, [int(x) for x in args.batch_cost.split(",")], 3)
+        return
     print(
         f"STT on {stt.device} ({stt.compute_type}), {stt.cpu_threads} threads; {len(clips)} clips"
     )
