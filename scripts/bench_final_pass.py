@@ -113,12 +113,12 @@ def run(mode: str, turns, content, stt, tts) -> dict:
     if worker is not None:
         # The last turn has no next reply to beat: wait for it.
         futures[len(turns) - 1].result(timeout=600)
-        lags = [delivered_at[k] - endpoints[k] for k in delivered_at]
+        lags = [delivered_at[k] - endpoints[k] for k in delivered_at] or [float("nan")]
         result.update(
             {
                 "final_delivered": worker.stats.delivered,
                 "final_dropped_late": worker.stats.expired,
-                "final_compute_median_s": statistics.median(finals.values()),
+                "final_compute_median_s": statistics.median(finals.values() or [float("nan")]),
                 "final_after_endpoint_median_s": statistics.median(lags),
                 "final_after_endpoint_max_s": max(lags),
             }
