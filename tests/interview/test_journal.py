@@ -232,3 +232,14 @@ def test_resume_rebuilds_a_scorecard_that_was_not_saved(content, tmp_path, capsy
     assert any("scorecard was not saved; rebuilt it" in n for n in resumed.notes)
     resumed.close()
     assert load_record(session).scorecard == saved
+
+
+def test_the_runtime_timing_has_one_schema():
+    """The voice loop journals a TurnTiming as a TimingLine: every field has a place."""
+    import dataclasses
+
+    from voice_interviewer.runtime.stages import TurnTiming
+
+    timing = {f.name for f in dataclasses.fields(TurnTiming)}
+    line = {f.name for f in dataclasses.fields(ev.TimingLine)}
+    assert timing <= line and line - timing == {"response_latency", "voice_to_voice"}

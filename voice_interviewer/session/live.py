@@ -156,7 +156,9 @@ class InterviewSession:
         )
         session.notes.extend(str(d) for d in replayed.damaged)
         session._written_events = sum(1 for e in events if isinstance(e, ev.DirectorEvent))
-        session._written_turns = len(director.turns)
+        lost_reply = turns[-1].speaker == "candidate" and replayed.move is not None
+        # A reply the crash swallowed is journaled now (the numbering of turns stays whole).
+        session._written_turns = len(director.turns) - (1 if lost_reply else 0)
         if director.finished:
             if replayed.scorecard_missing:
                 session._save_rebuilt_scorecard(len(turns))
@@ -167,11 +169,10 @@ class InterviewSession:
                 f"session {directory.name} had ended; it continues after all "
                 "(the scorecard so far stays saved; a new one is written at the end)"
             )
-        elif turns[-1].speaker == "candidate" and replayed.move is not None:
+        elif lost_reply:
             # The crash came between the answer and the reply: say the reply that was lost.
-            session._written_turns = len(director.turns) - 1
             session._sync()
-            return session, replayed.move
+            return session, replayed.move  # type: ignore[return-value]
         session.journal.append(ev.ResumedLine(round(last_t, 3)))
         welcome = director.resume_prompt()
         session._sync()
