@@ -233,6 +233,7 @@ def doctor(args: argparse.Namespace) -> int:
         print(f"Speech recognition model: missing. {e}")
         ok = False
     ok = _stt_device(settings) and ok
+    ok = _verify_models() and ok
     try:
         print(f"Voice: {bundled_voice_paths()[0]}")
     except VoiceNotAvailableError as e:
@@ -266,3 +267,13 @@ def _warn_exposed_sessions() -> None:
         f"Sessions: warning: {len(exposed)} folder(s) readable by other users, e.g. {exposed[0]}. "
         f"Make them private: chmod -R go-rwx {store.sessions_dir()}"
     )
+
+
+def _verify_models() -> bool:
+    """The installed default models against models/manifest.toml (size and SHA-256); False
+    when a required one is missing or any installed one differs."""
+    from voice_interviewer.models_manifest import check_models, format_model_checks
+
+    checks = check_models()
+    print(format_model_checks(checks))
+    return all(c.ok or (c.installed_version is None and not c.entry.required) for c in checks)
