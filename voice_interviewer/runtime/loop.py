@@ -457,7 +457,7 @@ class VoiceLoop:
         if timing is None:
             return
         timing.t_first_audio = t
-        fields = {
+        fields: dict[str, Any] = {
             k: (round(v, 4) if isinstance(v, float) else v) for k, v in timing.__dict__.items()
         }
         if timing.t_endpoint is not None:
