@@ -28,7 +28,10 @@ def open_session(args: argparse.Namespace, mode: str) -> tuple[InterviewSession,
         return RealClock(offset)
 
     if getattr(args, "resume", None):
-        return InterviewSession.resume(args.resume, content, clock_at)
+        session, first = InterviewSession.resume(args.resume, content, clock_at)
+        for note in session.notes:  # skipped lines, a rebuilt scorecard, a reopened interview
+            print(f"note: {note}", file=sys.stderr)
+        return session, first
     options = SessionOptions(
         mode=mode,
         problem_id=args.problem,
