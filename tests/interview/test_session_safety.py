@@ -206,3 +206,17 @@ def test_a_loose_request_to_stop_asks_first_and_an_answer_carries_on(content):
     assert not session.finished
     assert session.director.state.coverage.covered("monitoring")
     session.close()
+
+
+def test_a_recording_is_private_whatever_the_umask(content):
+    pytest.importorskip("soundfile")
+    from voice_interviewer.session.recording import StereoRecorder
+
+    os.umask(0o022)
+    session = InterviewSession.start(content, VirtualClock(), SessionOptions(mode="voice"))
+    recorder = StereoRecorder(session.directory / "recording.wav")
+    recorder.close()
+    session.close()
+    assert _mode(session.directory) == 0o700
+    assert _mode(session.directory / "recording.wav") == 0o600
+    assert _mode(session.directory / store.JOURNAL) == 0o600

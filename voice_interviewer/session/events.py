@@ -48,6 +48,9 @@ class TurnLine:
     t_speech_end: float | None = None
     t_endpoint: float | None = None
     words: tuple[WordTiming, ...] = ()
+    raw: str | None = None
+    """The text as received, escaped, when control or escape sequences had to be taken out
+    of ``text``; None when ``text`` is what was received."""
 
 
 @dataclass(frozen=True)
