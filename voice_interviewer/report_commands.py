@@ -101,7 +101,7 @@ def _show(record: SessionRecord, as_json: bool) -> int:
         f"({record.mode}, {'finished' if record.ended else 'unfinished'})"
     )
     print(f"  started   {record.created[:19].replace('T', ' ')} UTC")
-    print(f"  problem   {problem['detail'] if problem else '-'}")
+    print(f"  problem   {problem.detail if problem else '-'}")
     print(
         f"  turns     {sum(t['speaker'] == 'candidate' for t in record.turns)} of yours, "
         f"{sum(t['speaker'] == 'interviewer' for t in record.turns)} of the interviewer's"

@@ -125,7 +125,7 @@ def test_a_version_1_journal_reads_as_before(tmp_path):
     assert record.damaged == []
     assert record.turns[1]["text"] == "final" and record.revised == {1: "fast"}
     assert record.words(1) == [("fast", 1.0, 1.5)]
-    assert record.events == [{"type": "hint", "turn": 1, "detail": "level 1", "data": {"level": 1}}]
+    assert record.events == [ev.DirectorEvent("hint", 1, "level 1", {"level": 1})]
     assert record.timing(0).t_first_audio == 0.4
     assert record.heard(0).full_text == "Hi"  # old "said" lines had no full_text
 

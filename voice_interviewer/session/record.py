@@ -45,7 +45,8 @@ class SessionRecord:
     created: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     turns: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[ev.DirectorEvent] = field(default_factory=list)
+    """The director's events (hints, probes, commands, problems, ...), in order."""
     state: dict[str, Any] = field(default_factory=dict)
     scorecard: Scorecard | None = None
     ended: bool = False
@@ -86,9 +87,9 @@ class SessionRecord:
         word timestamps; typed turns do not)."""
         return any(t.get("words") for t in self.turns)
 
-    def problem_event(self) -> dict[str, Any] | None:
+    def problem_event(self) -> ev.DirectorEvent | None:
         """The last problem presented (a candidate may switch problems mid-interview)."""
-        found = [e for e in self.events if e.get("type") == "problem"]
+        found = [e for e in self.events if e.kind == "problem"]
         return found[-1] if found else None
 
     def words(self, turn_index: int) -> list[WordTiming]:
@@ -157,9 +158,7 @@ def load_record(directory: Path) -> SessionRecord:
         elif isinstance(event, ev.TurnLine):
             record.turns.append(_turn_dict(event))
         elif isinstance(event, ev.DirectorEvent):
-            record.events.append(
-                {"type": event.kind, "turn": event.turn, "detail": event.detail, "data": event.data}
-            )
+            record.events.append(event)
         elif isinstance(event, ev.StateLine):
             record.state = {**ev.encode(event), "phases": list(event.phases)}
         elif isinstance(event, ev.ScorecardLine):
