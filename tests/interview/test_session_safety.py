@@ -19,6 +19,7 @@ from voice_interviewer import commands
 from voice_interviewer.cli import main
 from voice_interviewer.clock import VirtualClock
 from voice_interviewer.session import store
+from voice_interviewer.session.journal import JournalError
 from voice_interviewer.session.live import InterviewSession, SessionOptions
 from voice_interviewer.session.lock import SessionLock, SessionLocked
 
@@ -220,3 +221,27 @@ def test_a_recording_is_private_whatever_the_umask(content):
     assert _mode(session.directory) == 0o700
     assert _mode(session.directory / "recording.wav") == 0o600
     assert _mode(session.directory / store.JOURNAL) == 0o600
+
+
+def test_a_refused_resume_lets_go_of_the_lock(content, capsys):
+    """A session without turns cannot be resumed; the refusal must not leave it locked."""
+    session = InterviewSession.start(content, VirtualClock(), SessionOptions())
+    session.close()
+    with pytest.raises(JournalError, match="no turns yet"):
+        InterviewSession.resume(session.session_id, content, lambda t: VirtualClock(t))
+    assert main(["sessions", "delete", session.session_id, "--yes"]) == 0
+
+
+def test_resume_of_an_ended_interview_on_the_command_line_continues_it(tmp_path, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text(f"[+60s] {SOLID_WARMUP}\n\n[+30s] end the interview\n", encoding="utf-8")
+    assert main(["interview", "--text", "--script", str(script)]) == 0
+    (directory,) = store.list_session_dirs()
+    more = tmp_path / "more.txt"
+    more.write_text("[+30s] hint\n\n[+30s] end the interview\n", encoding="utf-8")
+    capsys.readouterr()
+    args = ["interview", "--text", "--resume", directory.name, "--script", str(more)]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "had ended; it continues after all" in captured.err
+    assert "Candidate: hint" in captured.out and "Scorecard" in captured.out
