@@ -10,6 +10,7 @@ render the whole reply, synthesize all of it, then play.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import resource
 import tempfile
@@ -73,6 +74,7 @@ def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[st
     from voice_interviewer.runtime.config import LoopConfig
     from voice_interviewer.runtime.loop import VoiceLoop
     from voice_interviewer.runtime.replay import ReplaySource
+    from voice_interviewer.session.events import TimingLine
     from voice_interviewer.session.journal import read_journal
     from voice_interviewer.session.live import InterviewSession, SessionOptions
     from voice_interviewer.session.recording import StereoRecorder
@@ -104,8 +106,11 @@ def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[st
     finally:
         recorder.close()
         session.close()
-    events = list(read_journal(session.journal.path))
-    timings = [e for e in events if e["type"] == "timing"]
+    timings = [
+        dataclasses.asdict(e)
+        for e in read_journal(session.journal.path).events
+        if isinstance(e, TimingLine)
+    ]
     greeting = next(e for e in timings if e["turn"] == 0)
     return {
         "load_s": round(load_s, 3),

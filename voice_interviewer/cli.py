@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
     e.add_argument(
+        "--rebuild-scorecard",
+        action="store_true",
+        help="an interview that ended without its scorecard saved (a full disk): rebuild the "
+        "scorecard from the journal's turns, save it, then export",
+    )
+    e.add_argument(
         "--audio-format",
         choices=("flac", "wav"),
         default="flac",

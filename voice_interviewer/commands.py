@@ -12,6 +12,7 @@ from voice_interviewer.interview.content import ContentError, load_content
 from voice_interviewer.session import store
 from voice_interviewer.session.journal import JournalError
 from voice_interviewer.session.live import InterviewSession, SessionOptions
+from voice_interviewer.session.lock import SessionLocked
 from voice_interviewer.session.record import load_record
 
 
@@ -30,10 +31,24 @@ def run(args: argparse.Namespace) -> int:
         "bench": _voice("bench"),
         "doctor": doctor,
     }
+    _apply_privacy(args)
     try:
         return handlers[args.command](args)
-    except (ContentError, JournalError, store.SessionNotFound, ConfigError) as e:
+    except (ContentError, JournalError, store.SessionNotFound, ConfigError, SessionLocked) as e:
         raise UserError(str(e)) from e
+
+
+def _apply_privacy(args: argparse.Namespace) -> None:
+    """Files are private unless ``[session] private = false`` (store.SessionConfig). A config
+    that cannot be read leaves them private; the command that needs the config reports it."""
+    from voice_interviewer.config import build, load_settings
+
+    try:
+        settings = load_settings(getattr(args, "config", None))
+        private = build(store.SessionConfig, settings.get("session"), "session").private
+    except (ConfigError, OSError, UnicodeDecodeError):
+        private = True
+    store.set_privacy(private)
 
 
 def _report(name: str):  # type: ignore[no-untyped-def]
@@ -87,6 +102,8 @@ def interview(args: argparse.Namespace) -> int:
         raise UserError(str(e)) from e
     if args.resume:
         session, first = InterviewSession.resume(args.resume, content, clock_at)
+        for note in session.notes:
+            print(f"note: {note}", file=sys.stderr)
     else:
         options = SessionOptions(
             mode="text",
@@ -139,6 +156,8 @@ def sessions(args: argparse.Namespace) -> int:
         except JournalError as e:
             print(f"warning: {e}", file=sys.stderr)
             continue
+        for damaged in record.damaged:
+            print(f"warning: {damaged}", file=sys.stderr)
         ratings = {a.area: a.rating for a in record.scorecard.areas} if record.scorecard else {}
         rows.append(
             {
@@ -206,6 +225,7 @@ def doctor(args: argparse.Namespace) -> int:
         from voice_interviewer.tts.synthesizer import VoiceNotAvailableError, bundled_voice_paths
     except ImportError as e:
         print(f"Voice: the voice extra is not installed ({e.name}); only --text works.")
+        _warn_exposed_sessions()
         return 0 if ok else 1
     try:
         print(f"Speech recognition model: {bundled_whisper_path()}")
@@ -213,6 +233,7 @@ def doctor(args: argparse.Namespace) -> int:
         print(f"Speech recognition model: missing. {e}")
         ok = False
     ok = _stt_device(settings) and ok
+    ok = _verify_models() and ok
     try:
         print(f"Voice: {bundled_voice_paths()[0]}")
     except VoiceNotAvailableError as e:
@@ -232,4 +253,27 @@ def doctor(args: argparse.Namespace) -> int:
         )
     except AudioError as e:
         print(f"Audio: {e}")
+    _warn_exposed_sessions()
     return 0 if ok else 1
+
+
+def _warn_exposed_sessions() -> None:
+    """Session folders others can read hold a candidate's words and voice."""
+    exposed = store.exposed_session_dirs()
+    if not exposed:
+        print(f"Sessions: private ({store.sessions_dir()})")
+        return
+    print(
+        f"Sessions: warning: {len(exposed)} folder(s) readable by other users, e.g. {exposed[0]}. "
+        f"Make them private: chmod -R go-rwx {store.sessions_dir()}"
+    )
+
+
+def _verify_models() -> bool:
+    """The installed default models against models/manifest.toml (size and SHA-256); False
+    when a required one is missing or any installed one differs."""
+    from voice_interviewer.models_manifest import check_models, format_model_checks
+
+    checks = check_models()
+    print(format_model_checks(checks))
+    return all(c.ok or (c.installed_version is None and not c.entry.required) for c in checks)

@@ -19,7 +19,10 @@ def export(args: argparse.Namespace) -> int:
     """Write the chosen formats; say what did not apply (a typed session has no recording)."""
     from voice_interviewer.session.export import export_session
 
-    record = load_record(store.find_session_dir(args.session))
+    directory = store.find_session_dir(args.session)
+    record = _load(directory)
+    if record.scorecard is None:
+        record = _offer_rebuilt_scorecard(record, rebuild=getattr(args, "rebuild_scorecard", False))
     formats = set(args.format)
     try:
         result = export_session(record, load_content(), formats, args.out, args.audio_format)
@@ -47,10 +50,39 @@ def sessions(args: argparse.Namespace) -> int:
     action = getattr(args, "sessions_command", None) or "list"
     if action == "list":
         return commands.sessions(args)
-    record = load_record(store.find_session_dir(args.session))
+    directory = store.find_session_dir(args.session)
     if action == "show":
-        return _show(record, as_json=args.json)
-    return _delete(record, yes=args.yes)
+        return _show(_load(directory), as_json=args.json)
+    return _delete(directory, yes=args.yes)
+
+
+def _load(directory: Path) -> SessionRecord:
+    """A session's record, with each skipped (damaged) journal line reported."""
+    record = load_record(directory)
+    for damaged in record.damaged:
+        print(f"warning: {damaged}", file=sys.stderr)
+    return record
+
+
+def _offer_rebuilt_scorecard(record: SessionRecord, rebuild: bool) -> SessionRecord:
+    """An interview that ended without its scorecard saved (a full disk): rebuild it from
+    the journal's turns when asked, else say how."""
+    from voice_interviewer.session.live import rebuild_scorecard, scorecard_rebuildable
+
+    content = load_content()
+    if not scorecard_rebuildable(record.directory, content):
+        return record
+    if not rebuild:
+        print(
+            f"note: session {record.session_id} ended but its scorecard was not saved; "
+            f"rebuild it from the journal's turns with "
+            f"`voice-interviewer export {record.session_id} --rebuild-scorecard`",
+            file=sys.stderr,
+        )
+        return record
+    rebuild_scorecard(record.directory, content)
+    print(f"note: rebuilt and saved the scorecard of session {record.session_id}", file=sys.stderr)
+    return load_record(record.directory)
 
 
 def _show(record: SessionRecord, as_json: bool) -> int:
@@ -69,7 +101,7 @@ def _show(record: SessionRecord, as_json: bool) -> int:
         f"({record.mode}, {'finished' if record.ended else 'unfinished'})"
     )
     print(f"  started   {record.created[:19].replace('T', ' ')} UTC")
-    print(f"  problem   {problem['detail'] if problem else '-'}")
+    print(f"  problem   {problem.detail if problem else '-'}")
     print(
         f"  turns     {sum(t['speaker'] == 'candidate' for t in record.turns)} of yours, "
         f"{sum(t['speaker'] == 'interviewer' for t in record.turns)} of the interviewer's"
@@ -111,34 +143,43 @@ def _show(record: SessionRecord, as_json: bool) -> int:
     return 0
 
 
-def _delete(record: SessionRecord, yes: bool) -> int:
-    directory = record.directory
+def _delete(directory: Path, yes: bool) -> int:
+    """Delete a session folder. Works on a damaged journal (the prompt then says less);
+    refused while the session is running in another process."""
+    from voice_interviewer.session.lock import SessionLock
+
     root = store.sessions_dir().resolve()
     if directory.resolve().parent != root:  # never remove anything outside the sessions folder
         raise UserError(f"{directory} is not a session folder under {root}")
-    if not yes:
+    with SessionLock(directory).acquire("delete"):
+        if not yes and not _confirm_delete(directory):
+            return 1
+        try:
+            shutil.rmtree(directory)
+        except OSError as e:
+            raise UserError(f"cannot delete {directory}: {e.strerror}") from e
+    print(f"Deleted session {directory.name}.")
+    return 0
+
+
+def _confirm_delete(directory: Path) -> bool:
+    try:
+        record = load_record(directory)
         problem = record.problem_id or "no problem yet"
         recorded = " and its recording" if record.recordings else ""
-        prompt = (
-            f"Delete session {record.session_id} ({record.created[:10]}, {problem}, "
-            f"{len(record.turns)} turns){recorded}? [y/N] "
-        )
-        try:
-            answer = input(prompt)
-        except EOFError:
-            print(
-                "\nNot deleted: no answer (pass --yes to delete without asking).", file=sys.stderr
-            )
-            return 1
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Not deleted.")
-            return 1
+        damaged = f", {len(record.damaged)} damaged line(s)" if record.damaged else ""
+        what = f"({record.created[:10]}, {problem}, {len(record.turns)} turns{damaged}){recorded}"
+    except JournalError as e:
+        what = f"(unreadable: {e})"
     try:
-        shutil.rmtree(directory)
-    except OSError as e:
-        raise UserError(f"cannot delete {directory}: {e.strerror}") from e
-    print(f"Deleted session {record.session_id}.")
-    return 0
+        answer = input(f"Delete session {directory.name} {what}? [y/N] ")
+    except EOFError:
+        print("\nNot deleted: no answer (pass --yes to delete without asking).", file=sys.stderr)
+        return False
+    if answer.strip().lower() not in ("y", "yes"):
+        print("Not deleted.")
+        return False
+    return True
 
 
 def progress(args: argparse.Namespace) -> int:
@@ -148,7 +189,7 @@ def progress(args: argparse.Namespace) -> int:
     rows = []
     for directory in store.list_session_dirs():
         try:
-            rows.append(prog.row(load_record(directory)))
+            rows.append(prog.row(_load(directory)))
         except (JournalError, media.MediaError) as e:
             print(f"warning: skipped {directory.name}: {e}", file=sys.stderr)
     if args.last:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from voice_interviewer.clock import VirtualClock
 from voice_interviewer.interview.scorecard_types import Scorecard
 from voice_interviewer.messages import Move
+from voice_interviewer.session.events import SaidLine
 from voice_interviewer.session.live import InterviewSession
 
 DEFAULT_TURN_SECONDS = 60.0
@@ -90,9 +91,7 @@ class TextInterview:
             return move.text
         words = "".join(r.text for r in self.renderer.render(move, self._candidate)).strip()
         if words and words != move.text:
-            self.session.record(
-                "said", turn=move.turn, text=words, full_text=words, interrupted=False
-            )
+            self.session.record(SaidLine(move.turn, words, words, interrupted=False))
         return words or move.text
 
     def show(self, move: Move) -> None:

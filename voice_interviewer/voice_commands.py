@@ -12,6 +12,7 @@ from voice_interviewer import config as cfg
 from voice_interviewer.clock import Clock, RealClock
 from voice_interviewer.interview.content import load_content
 from voice_interviewer.messages import Move
+from voice_interviewer.session.events import DeviceLostLine, RecordingLine
 from voice_interviewer.session.live import InterviewSession, SessionOptions
 
 
@@ -27,7 +28,10 @@ def open_session(args: argparse.Namespace, mode: str) -> tuple[InterviewSession,
         return RealClock(offset)
 
     if getattr(args, "resume", None):
-        return InterviewSession.resume(args.resume, content, clock_at)
+        session, first = InterviewSession.resume(args.resume, content, clock_at)
+        for note in session.notes:  # skipped lines, a rebuilt scorecard, a reopened interview
+            print(f"note: {note}", file=sys.stderr)
+        return session, first
     options = SessionOptions(
         mode=mode,
         problem_id=args.problem,
@@ -65,13 +69,7 @@ def run_loop(
     clock = session_clock(session)
     path = recording_path(session)
     recorder = StereoRecorder(path, t0=clock.now())
-    session.record(
-        "recording",
-        path=path.name,
-        t0=round(clock.now(), 3),
-        rate=16000,
-        channels=["candidate", "interviewer"],
-    )
+    session.record(RecordingLine(path.name, round(clock.now(), 3), 16000))
     display = TerminalDisplay(session)
     for note in models.notes:
         print(f"  {note}")
@@ -109,7 +107,7 @@ def run_loop(
             f"  voice-interviewer interview --resume {session.session_id}",
             file=sys.stderr,
         )
-        session.record("device_lost", message=str(e))
+        session.record(DeviceLostLine(str(e)))
     finally:
         if reader is not None:
             reader.stop()

@@ -244,8 +244,8 @@ def test_continue_last_focuses_on_the_previous_weak_areas(tmp_path, capsys):
     newest = store.list_session_dirs()
     assert len(newest) == 2
     record = load_record(newest[-1])
-    focus = [e for e in record.events if e["type"] == "focus"]
-    assert focus and focus[0]["data"]["areas"] == ["experiment_design"]
+    focus = [e for e in record.events if e.kind == "focus"]
+    assert focus and focus[0].data["areas"] == ["experiment_design"]
 
 
 def test_same_script_twice_gives_the_same_scorecard(script, capsys, tmp_path):

@@ -18,6 +18,7 @@ from voice_interviewer.runtime.config import LoopConfig
 from voice_interviewer.runtime.loop import VoiceLoop
 from voice_interviewer.runtime.replay import ReplaySource
 from voice_interviewer.session import store
+from voice_interviewer.session.events import encode
 from voice_interviewer.session.journal import read_journal
 from voice_interviewer.session.live import InterviewSession, SessionOptions
 from voice_interviewer.session.recording import StereoRecorder
@@ -140,7 +141,7 @@ class Rig:
 
     # --- reading back ----------------------------------------------------------------------
     def journal(self) -> list[dict[str, Any]]:
-        return list(read_journal(self.session.directory / store.JOURNAL))
+        return [encode(e) for e in read_journal(self.session.directory / store.JOURNAL).events]
 
     def turns(self, speaker: str) -> list[str]:
         return [

@@ -21,6 +21,7 @@ from voice_interviewer.audio.config import DeviceConfig
 from voice_interviewer.clock import RealClock
 from voice_interviewer.messages import AudioFrame, MoveKind
 from voice_interviewer.session import store
+from voice_interviewer.session.events import encode
 from voice_interviewer.session.journal import read_journal
 from voice_interviewer.session.live import InterviewSession, SessionOptions
 
@@ -176,7 +177,7 @@ def test_interview_through_pulseaudio_with_barge_in(  # type: ignore[no-untyped-
         transcriber.set_vocabulary("")  # the loop set the problem's words; later tests start clean
     if errors:
         raise errors[0]
-    journal = list(read_journal(session.directory / store.JOURNAL))
+    journal = [encode(e) for e in read_journal(session.directory / store.JOURNAL).events]
     for t, k, d in events:
         if k not in ("speaking",):
             print(round(t, 2), k, {a: (b.kind if a == "move" else b) for a, b in d.items()})

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from voice_interviewer.session import store
+from voice_interviewer.session.events import encode
 from voice_interviewer.session.journal import read_journal
 
 pytestmark = pytest.mark.slow
@@ -51,7 +52,7 @@ def test_replay_three_answers_with_the_real_models(
     assert main(["replay", str(answer_dir)]) == 0
     out = capsys.readouterr().out
     [session_dir] = store.list_session_dirs()
-    journal = list(read_journal(session_dir / store.JOURNAL))
+    journal = [encode(e) for e in read_journal(session_dir / store.JOURNAL).events]
 
     # The candidate's words were transcribed.
     candidate = [e["text"] for e in journal if e["type"] == "turn" and e["speaker"] == "candidate"]

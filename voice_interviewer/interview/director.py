@@ -189,6 +189,17 @@ class Director:
         """ "Welcome back" and the question that was open (after a pause or a crash)."""
         return self._emit(self.commands.resume_prompt(self.state))
 
+    def reopen(self) -> None:
+        """Continue an ended interview after all: the phase it ended in runs on, and the next
+        end makes a new scorecard (the old one stays in the journal)."""
+        state = self.state
+        if not state.finished:
+            return
+        state.finished = False
+        state.scorecard = None
+        if state.phases.spans:
+            state.phases.spans[-1].ended_at = None
+
     def revise_turn(self, turn_index: int, final_text: str) -> None:
         """The accurate transcript of a candidate turn replaces the fast one: coverage,
         evidence and the scorecard use it. The move already made stands; no new move."""

@@ -42,6 +42,7 @@ from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.player import Heard, Player
 from voice_interviewer.runtime.speculation import Speculator
 from voice_interviewer.runtime.stages import Renderer, Speculate, Speech, Splitter, TurnTiming
+from voice_interviewer.session.events import SaidLine, TimingLine
 from voice_interviewer.session.live import InterviewSession
 from voice_interviewer.session.recording import StereoRecorder
 from voice_interviewer.text import ends_with_phrase
@@ -456,14 +457,14 @@ class VoiceLoop:
         if timing is None:
             return
         timing.t_first_audio = t
-        fields = {
+        fields: dict[str, Any] = {
             k: (round(v, 4) if isinstance(v, float) else v) for k, v in timing.__dict__.items()
         }
         if timing.t_endpoint is not None:
             fields["response_latency"] = round(t - timing.t_endpoint, 4)
         if timing.t_speech_end is not None:
             fields["voice_to_voice"] = round(t - timing.t_speech_end, 4)
-        self.session.record("timing", **fields)
+        self.session.record(TimingLine(**fields))
         self._emit("timing", fields)
 
     def _record_heard(self, heard: Heard | None) -> None:
@@ -473,11 +474,7 @@ class VoiceLoop:
             self.renderer.heard(heard.text)  # the LLM's history holds what was actually said
         move = self._moves.get(heard.generation)
         self.session.record(
-            "said",
-            turn=move.turn if move else None,
-            text=heard.text,
-            full_text=heard.full_text,
-            interrupted=heard.interrupted,
+            SaidLine(move.turn if move else None, heard.text, heard.full_text, heard.interrupted)
         )
         self._emit("said", {"text": heard.text, "interrupted": heard.interrupted})
 

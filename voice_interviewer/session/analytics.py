@@ -240,9 +240,7 @@ def analyse(record: SessionRecord) -> Analytics:
                 if b[1] - a[2] > LONG_PAUSE_S
             ]
         turns.append(stats)
-    hints = [
-        by_index.get(e["turn"], {}).get("phase", "") for e in record.events if e["type"] == "hint"
-    ]
+    hints = [by_index.get(e.turn, {}).get("phase", "") for e in record.events if e.kind == "hint"]
     i_phase: dict[str, float] = {}
     for index, seconds in i_talk.items():
         phase = by_index[index]["phase"] if index in by_index else ""

@@ -72,7 +72,7 @@ def to_json(
     problem = record.problem_event()
     problem_info = None
     if problem is not None:
-        p = content.problem(problem["data"]["id"])
+        p = content.problem(problem.data["id"])
         problem_info = {"id": p.id, "title": p.title, "difficulty": p.difficulty}
     titles = {p.id: p.title for p in content.phases}
     return {
@@ -92,12 +92,12 @@ def to_json(
         ],
         "turns": [_turn(record, t, analytics, line) for t in record.turns],
         "events": [
-            {"type": e["type"], "turn": e["turn"], "detail": e["detail"], "data": e.get("data", {})}
+            {"type": e.kind, "turn": e.turn, "detail": e.detail, "data": e.data}
             for e in record.events
-            if e["type"] in EXPORT_TYPES
+            if e.kind in EXPORT_TYPES
         ],
-        "hints_used": [e["data"].get("level", 0) for e in record.events if e["type"] == "hint"],
-        "probes_fired": [e["detail"] for e in record.events if e["type"] == "probe"],
+        "hints_used": [e.data.get("level", 0) for e in record.events if e.kind == "hint"],
+        "probes_fired": [e.detail for e in record.events if e.kind == "probe"],
         "scorecard": _scorecard(record, line),
         "finished": record.ended,
         "recording": _recording(record, line),

@@ -1,7 +1,10 @@
-"""The session journal: append-only JSON Lines, one event per line, fsynced every turn.
+"""The session journal: append-only JSON Lines, one typed event (session/events.py) per line,
+fsynced every turn.
 
 A crash loses at most the turn in progress; `interview --resume` rebuilds the interview from
-what is here.
+what is here. ``Journal`` is the one writer and ``read_journal`` the one reader: a damaged line
+(bad bytes, garbage, a write cut short) is skipped and reported with its line number, so one
+damaged session never stops a command that reads the others.
 """
 
 from __future__ import annotations
@@ -9,11 +12,21 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-SCHEMA_VERSION = 1
+from voice_interviewer.session import events as ev
+from voice_interviewer.session.events import SCHEMA_VERSION, JournalEvent
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "DamagedLine",
+    "Journal",
+    "JournalError",
+    "JournalRead",
+    "read_journal",
+]
 
 
 class JournalError(RuntimeError):
@@ -21,19 +34,21 @@ class JournalError(RuntimeError):
 
 
 class Journal:
-    """Appends events to ``path``; ``sync()`` makes them durable."""
+    """Appends events to ``path``; ``sync()`` makes them durable. The file is created
+    private (0600 unless ``mode`` says otherwise)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, mode: int = 0o600) -> None:
         self.path = path
         self._lock = threading.Lock()  # the voice loop journals from several threads
         _drop_torn_tail(path)
         try:
-            self._file: IO[str] = path.open("a", encoding="utf-8")
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, mode)
+            self._file: IO[str] = os.fdopen(fd, "a", encoding="utf-8")
         except OSError as e:
             raise JournalError(f"cannot write the session journal {path}: {e.strerror}") from e
 
-    def append(self, event: dict[str, Any]) -> None:
-        line = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    def append(self, event: JournalEvent) -> None:
+        line = json.dumps(ev.encode(event), ensure_ascii=False, separators=(",", ":"))
         with self._lock:
             try:
                 self._file.write(line + "\n")
@@ -61,22 +76,58 @@ class Journal:
         self.close()
 
 
-def read_journal(path: Path) -> Iterator[dict[str, Any]]:
-    """The events in a journal. A torn last line (a crash mid-write) is skipped; damage
-    anywhere else is an error naming the line."""
+@dataclass(frozen=True)
+class DamagedLine:
+    """A line that could not be read, skipped by every reader."""
+
+    path: Path
+    number: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.number} skipped: {self.reason}"
+
+
+@dataclass
+class JournalRead:
+    """What one journal holds: its events in order, and the lines that were skipped."""
+
+    events: list[JournalEvent] = field(default_factory=list)
+    damaged: list[DamagedLine] = field(default_factory=list)
+
+    @property
+    def header(self) -> ev.SessionHeader | None:
+        return next((e for e in self.events if isinstance(e, ev.SessionHeader)), None)
+
+
+def read_journal(path: Path) -> JournalRead:
+    """The events in a journal. Damaged lines (not UTF-8, not JSON, not an event, or the
+    last line cut short by a crash) are skipped and listed in ``damaged``; only an unreadable
+    file is an error."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
     except OSError as e:
         raise JournalError(f"cannot read {path}: {e.strerror}") from e
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+    result = JournalRead()
+    lines = data.split(b"\n")
+    torn = lines[-1] != b""  # no newline after the last line: a write cut short
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
             continue
         try:
-            yield json.loads(line)
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            result.damaged.append(DamagedLine(path, number, f"not UTF-8 (byte {e.start + 1})"))
+            continue
+        try:
+            result.events.append(ev.decode(json.loads(text)))
         except json.JSONDecodeError as e:
-            if number == len(lines):
-                return  # the write that was cut short by the crash
-            raise JournalError(f"{path}:{number} is damaged ({e.msg})") from e
+            last = number == len(lines) and torn
+            reason = "cut short by a crash" if last else f"not JSON ({e.msg})"
+            result.damaged.append(DamagedLine(path, number, reason))
+        except ev.BadLine as e:
+            result.damaged.append(DamagedLine(path, number, str(e)))
+    return result
 
 
 def _drop_torn_tail(path: Path) -> None:

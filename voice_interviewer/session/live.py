@@ -14,9 +14,12 @@ from voice_interviewer.interview.content import Content
 from voice_interviewer.interview.director import Director
 from voice_interviewer.interview.scorecard_types import Scorecard
 from voice_interviewer.messages import CandidateTurn, InterviewSnapshot, Move
+from voice_interviewer.session import events as ev
 from voice_interviewer.session import store
-from voice_interviewer.session.journal import SCHEMA_VERSION, Journal, JournalError, read_journal
-from voice_interviewer.session.record import load_record
+from voice_interviewer.session.events import SCHEMA_VERSION, JournalEvent
+from voice_interviewer.session.journal import Journal, JournalError, read_journal
+from voice_interviewer.session.lock import SessionLock
+from voice_interviewer.session.record import SessionRecord, load_record
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,10 +37,20 @@ class SessionOptions:
 class InterviewSession:
     """Feeds candidate turns to the director and journals everything, turn by turn."""
 
-    def __init__(self, director: Director, journal: Journal, session_id: str) -> None:
+    def __init__(
+        self,
+        director: Director,
+        journal: Journal,
+        session_id: str,
+        lock: SessionLock | None = None,
+    ) -> None:
         self.director = director
         self.journal = journal
         self.session_id = session_id
+        self.lock = lock
+        self.notes: list[str] = []
+        """What the user should be told about this session (skipped lines, a rebuilt
+        scorecard, a reopened interview); the command prints them."""
         self._written_turns = 0
         self._written_events = 0
         self._scorecard_written = False
@@ -74,10 +87,10 @@ class InterviewSession:
         event, which a resume replays."""
         before = self.director.scorecard
         self.director.revise_turn(turn_index, final_text)
-        self.journal.append({"type": "revise", "turn": turn_index, "text": final_text})
+        self.journal.append(ev.ReviseLine(turn_index, final_text))
         after = self.director.scorecard
         if before is not None and after is not None and after != before:
-            self.journal.append({"type": "scorecard", "scorecard": after.to_dict()})
+            self.journal.append(ev.ScorecardLine(after.to_dict()))
         self.journal.sync()
 
     # --- creating and resuming -----------------------------------------------------------
@@ -91,19 +104,22 @@ class InterviewSession:
         if not options.recent_problems:
             options = dataclasses.replace(options, recent_problems=tuple(recent_problems()))
         session_id = store.new_session_id()
-        path = store.create_session_dir(session_id) / store.JOURNAL
-        journal = Journal(path)
+        directory = store.create_session_dir(session_id)
+        lock = SessionLock(directory).acquire()
+        journal = Journal(directory / store.JOURNAL, mode=store.file_mode())
         journal.append(
-            {
-                "type": "session",
-                "schema": SCHEMA_VERSION,
-                "session_id": session_id,
-                "created": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
-                "version": __version__,
-                "options": dataclasses.asdict(options),
-            }
+            ev.SessionHeader(
+                session_id=session_id,
+                created=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+                options=dataclasses.asdict(options),
+                version=__version__,
+                schema=SCHEMA_VERSION,
+            )
         )
-        return cls(_director(content, clock, options, exclude=session_id), journal, session_id)
+        journal.sync()
+        store.fsync_dir(directory)
+        director = _director(content, clock, options, exclude=session_id)
+        return cls(director, journal, session_id, lock)
 
     @classmethod
     def resume(
@@ -111,55 +127,67 @@ class InterviewSession:
     ) -> tuple[InterviewSession, Move]:
         """Rebuild a session from its journal by replaying the candidate's turns on a
         virtual clock, then continue on ``clock_at(last_t)``. Returns the session and the
-        move to say now (the lost reply, if the crash came before it was saved)."""
+        move to say now (the lost reply, if the crash came before it was saved). An ended
+        interview is reopened ("continue after all"); a scorecard that was never saved is
+        rebuilt and saved first. Refused while another process runs the session."""
         directory = store.find_session_dir(ref)
-        events = list(read_journal(directory / store.JOURNAL))
-        header = next((e for e in events if e["type"] == "session"), None)
-        if header is None:
-            raise JournalError(f"{directory} has no session header; it cannot be resumed")
-        options = SessionOptions(
-            **{
-                **header["options"],
-                "focus_areas": tuple(header["options"].get("focus_areas", ())),
-                "recent_problems": tuple(header["options"].get("recent_problems", ())),
-            }
-        )
-        replay_clock = VirtualClock()
-        director = _director(content, replay_clock, options, exclude=directory.name)
-        turns = [e for e in events if e["type"] == "turn"]
-        if not turns:
-            raise JournalError(
-                f"session {directory.name} has no turns yet; start a new one instead"
-            )
-        director.open()
-        move: Move | None = None
-        for event in events:
-            # Replay in journal order: candidate turns, and the "welcome back" of earlier resumes.
-            if event["type"] == "turn" and event["speaker"] == "candidate":
-                replay_clock.set(event["t"])
-                move = director.respond(event["text"])
-            elif event["type"] == "resumed":
-                replay_clock.set(event["t"])
-                move = director.resume_prompt()
-            elif event["type"] == "revise":
-                director.revise_turn(event["turn"], event["text"])
-        if director.finished:
-            raise JournalError(f"session {directory.name} already ended; export it instead")
-        last_t = max(turns[-1]["t"], replay_clock.now())
+        lock = SessionLock(directory).acquire("resume")
+        try:
+            return cls._resume_locked(directory, content, clock_at, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _resume_locked(
+        cls,
+        directory: Path,
+        content: Content,
+        clock_at: Callable[[float], Clock],
+        lock: SessionLock,
+    ) -> tuple[InterviewSession, Move]:
+        replayed = replay_session(directory, content)
+        director, events = replayed.director, replayed.events
+        turns = [e for e in events if isinstance(e, ev.TurnLine)]
+        last_t = max(turns[-1].t, director.clock.now())
         director.clock = clock_at(last_t)
-        session = cls(director, Journal(directory / store.JOURNAL), directory.name)
-        session._written_events = sum(1 for e in events if e["type"] == "event")
-        lost_reply = turns[-1]["speaker"] == "candidate"
-        if lost_reply and move is not None:
+        session = cls(
+            director, Journal(directory / store.JOURNAL, store.file_mode()), directory.name, lock
+        )
+        session.notes.extend(str(d) for d in replayed.damaged)
+        session._written_events = sum(1 for e in events if isinstance(e, ev.DirectorEvent))
+        lost_reply = turns[-1].speaker == "candidate" and replayed.move is not None
+        # A reply the crash swallowed is journaled now (the numbering of turns stays whole).
+        session._written_turns = len(director.turns) - (1 if lost_reply else 0)
+        if director.finished:
+            if replayed.scorecard_missing:
+                session._save_rebuilt_scorecard(len(turns))
+            director.reopen()
+            session._scorecard_written = False
+            session.journal.append(ev.ReopenedLine(round(last_t, 3)))
+            session.notes.append(
+                f"session {directory.name} had ended; it continues after all "
+                "(the scorecard so far stays saved; a new one is written at the end)"
+            )
+        elif lost_reply:
             # The crash came between the answer and the reply: say the reply that was lost.
-            session._written_turns = len(director.turns) - 1
             session._sync()
-            return session, move
-        session._written_turns = len(director.turns)
-        session.journal.append({"type": "resumed", "t": round(last_t, 3)})
+            return session, replayed.move  # type: ignore[return-value]
+        session.journal.append(ev.ResumedLine(round(last_t, 3)))
         welcome = director.resume_prompt()
         session._sync()
         return session, welcome
+
+    def _save_rebuilt_scorecard(self, turn_count: int) -> None:
+        scorecard = self.director.scorecard
+        assert scorecard is not None  # a finished director has one
+        self.journal.append(ev.ScorecardLine(scorecard.to_dict()))
+        self.journal.append(ev.EndLine(round(self.director.clock.now(), 3)))
+        self.journal.sync()
+        self.notes.append(
+            f"the interview had ended but its scorecard was not saved; rebuilt it from the "
+            f"journal's {turn_count} turns and saved it"
+        )
 
     # --- the turn loop -------------------------------------------------------------------
     def open(self) -> Move:
@@ -185,10 +213,13 @@ class InterviewSession:
         self._sync(candidate_extra=_candidate_extra(turn))
         return move
 
-    def record(self, event_type: str, **fields: Any) -> None:
-        """Journal something a runtime measured (timings, what was heard, device errors)."""
-        self.journal.append({"type": event_type, **fields})
+    def record(self, event: JournalEvent) -> None:
+        """Journal something a runtime measured (timings, what was heard, a recording file,
+        device errors)."""
+        self.journal.append(event)
         self.journal.sync()
+        if isinstance(event, ev.RecordingLine):
+            store.fsync_dir(self.directory)  # the recording file was just created
 
     def set_scorecard(self, scorecard: Scorecard) -> None:
         """Replace the director's scorecard (e.g. with LLM-written prose) before it is saved."""
@@ -197,37 +228,38 @@ class InterviewSession:
         self._sync()
 
     def close(self) -> None:
-        self.journal.close()
+        """Save everything and let other processes resume or delete the session."""
+        try:
+            self.journal.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
     def _sync(self, candidate_extra: dict[str, Any] | None = None) -> None:
         director = self.director
         for turn in director.turns[self._written_turns :]:
-            line = {"type": "turn", **dataclasses.asdict(turn)}
-            if turn.speaker == "candidate" and candidate_extra:
-                line.update(candidate_extra)
-            self.journal.append(line)
+            extra = candidate_extra if turn.speaker == "candidate" and candidate_extra else {}
+            self.journal.append(ev.TurnLine(**dataclasses.asdict(turn), **extra))
         self._written_turns = len(director.turns)
         for event in director.events[self._written_events :]:
-            fields = dataclasses.asdict(event)
-            # "type" names the journal line; the event's own type travels as "kind".
-            fields["kind"] = fields.pop("type")
-            self.journal.append({"type": "event", **fields})
+            self.journal.append(
+                ev.DirectorEvent(event.type, event.turn, event.detail, dict(event.data))
+            )
         self._written_events = len(director.events)
         self.journal.append(
-            {
-                "type": "state",
-                "phase": director.phase.id,
-                "elapsed": round(director.elapsed(), 3),
-                "problem": director.problem.id if director.problem else None,
-                "difficulty": director.difficulty,
-                "hint_level": director.hint_level,
-                "paused": director.paused,
-                "phases": [dataclasses.asdict(s) for s in director.phase_spans],
-            }
+            ev.StateLine(
+                phase=director.phase.id,
+                elapsed=round(director.elapsed(), 3),
+                problem=director.problem.id if director.problem else None,
+                difficulty=director.difficulty,
+                hint_level=director.hint_level,
+                paused=director.paused,
+                phases=tuple(dataclasses.asdict(s) for s in director.phase_spans),
+            )
         )
         if director.scorecard is not None and not self._scorecard_written:
-            self.journal.append({"type": "scorecard", "scorecard": director.scorecard.to_dict()})
-            self.journal.append({"type": "end", "t": round(director.clock.now(), 3)})
+            self.journal.append(ev.ScorecardLine(director.scorecard.to_dict()))
+            self.journal.append(ev.EndLine(round(director.clock.now(), 3)))
             self._scorecard_written = True
         self.journal.sync()
 
@@ -251,7 +283,7 @@ def _candidate_extra(turn: CandidateTurn | str) -> dict[str, Any]:
         if v is not None
     }
     if turn.words:
-        extra["words"] = [[w.text, round(w.start, 3), round(w.end, 3)] for w in turn.words]
+        extra["words"] = tuple((w.text, round(w.start, 3), round(w.end, 3)) for w in turn.words)
     return extra
 
 
@@ -275,12 +307,13 @@ def _director(
 
 
 def last_scorecard(exclude: str | None) -> tuple[str, Scorecard] | None:
-    """The most recent finished session's id and scorecard."""
+    """The most recent finished session's id and scorecard (unreadable sessions skipped:
+    the `sessions` command reports them; a new interview must not fail on them)."""
     for directory in reversed(store.list_session_dirs()):
         if directory.name == exclude:
             continue
-        record = load_record(directory)
-        if record.scorecard is not None:
+        record = _readable(directory)
+        if record is not None and record.scorecard is not None:
             return directory.name, record.scorecard
     return None
 
@@ -289,9 +322,95 @@ def recent_problems(limit: int = 6) -> list[str]:
     """Problems of the latest sessions, newest first, so a new session picks a fresh one."""
     found: list[str] = []
     for directory in reversed(store.list_session_dirs()):
-        problem = load_record(directory).problem_id
+        record = _readable(directory)
+        problem = record.problem_id if record is not None else None
         if problem and problem not in found:
             found.append(problem)
         if len(found) >= limit:
             break
     return found
+
+
+def _readable(directory: Path) -> SessionRecord | None:
+    try:
+        return load_record(directory)
+    except JournalError:
+        return None
+
+
+@dataclasses.dataclass
+class Replayed:
+    """A session's director rebuilt from its journal (on a virtual clock)."""
+
+    director: Director
+    move: Move | None
+    """The last move the replay made (the reply a crash may have lost)."""
+    events: list[JournalEvent]
+    damaged: list[Any]
+    scorecard_missing: bool
+    """The interview ended (the replay says so) but no scorecard was saved after the last
+    reopening: writing it failed (a full disk). The replayed director holds it."""
+
+
+def replay_session(directory: Path, content: Content) -> Replayed:
+    """Replay a journal's candidate turns, revisions, resumptions and reopenings through a
+    fresh director, in journal order."""
+    read = read_journal(directory / store.JOURNAL)
+    header = read.header
+    if header is None:
+        raise JournalError(f"{directory} has no session header; it cannot be resumed")
+    raw = header.options
+    known = {f.name for f in dataclasses.fields(SessionOptions)}
+    options = SessionOptions(
+        **{
+            **{k: v for k, v in raw.items() if k in known},
+            "focus_areas": tuple(raw.get("focus_areas", ())),
+            "recent_problems": tuple(raw.get("recent_problems", ())),
+        }
+    )
+    if not any(isinstance(e, ev.TurnLine) for e in read.events):
+        raise JournalError(f"session {directory.name} has no turns yet; start a new one instead")
+    clock = VirtualClock()
+    director = _director(content, clock, options, exclude=directory.name)
+    director.open()
+    move: Move | None = None
+    saved = False
+    for event in read.events:
+        if isinstance(event, ev.TurnLine) and event.speaker == "candidate":
+            clock.set(event.t)
+            move = director.respond(event.text)
+        elif isinstance(event, ev.ResumedLine):
+            clock.set(event.t)
+            move = director.resume_prompt()
+        elif isinstance(event, ev.ReopenedLine):
+            clock.set(event.t)
+            director.reopen()
+            saved = False
+        elif isinstance(event, ev.ReviseLine):
+            director.revise_turn(event.turn, event.text)
+        elif isinstance(event, ev.ScorecardLine):
+            saved = True
+    return Replayed(director, move, read.events, read.damaged, director.finished and not saved)
+
+
+def rebuild_scorecard(directory: Path, content: Content) -> Scorecard | None:
+    """Save the scorecard of an interview that ended but whose scorecard was never written;
+    None when there is nothing to rebuild. Refused while the session is running."""
+    with SessionLock(directory).acquire("rebuild the scorecard of"):
+        replayed = replay_session(directory, content)
+        if not replayed.scorecard_missing:
+            return None
+        scorecard = replayed.director.scorecard
+        assert scorecard is not None
+        with Journal(directory / store.JOURNAL, store.file_mode()) as journal:
+            journal.append(ev.ScorecardLine(scorecard.to_dict()))
+            journal.append(ev.EndLine(round(replayed.director.clock.now(), 3)))
+        return scorecard
+
+
+def scorecard_rebuildable(directory: Path, content: Content) -> bool:
+    """Whether the journal's turns end the interview but no scorecard was saved."""
+    try:
+        return replay_session(directory, content).scorecard_missing
+    except JournalError:
+        return False

@@ -7,38 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from voice_interviewer.interview.scorecard_types import Scorecard
+from voice_interviewer.session import events as ev
 from voice_interviewer.session import store
-from voice_interviewer.session.journal import read_journal
+from voice_interviewer.session.events import SaidLine, TimingLine, WordTiming
+from voice_interviewer.session.journal import DamagedLine, read_journal
 
-WordTiming = tuple[str, float, float]
-"""One recognised word: (text, start, end) on the session clock."""
+__all__ = ["Recording", "Said", "SessionRecord", "Timing", "WordTiming", "load_record"]
 
+Said = SaidLine
+"""What the candidate heard of an interviewer turn (the journal's "said" line)."""
 
-@dataclass(frozen=True)
-class Said:
-    """What the candidate heard of interviewer turn ``turn`` (a barge-in may cut it short,
-    an LLM may have rephrased the authored words)."""
-
-    turn: int | None
-    text: str
-    full_text: str
-    interrupted: bool
-
-
-@dataclass(frozen=True)
-class Timing:
-    """The runtime's per-reply timestamps (DESIGN.md "Latency"); ``turn`` is the interviewer
-    turn the reply spoke. Times are on the session clock, durations in seconds."""
-
-    turn: int
-    t_speech_end: float | None = None
-    t_endpoint: float | None = None
-    t_first_audio: float | None = None
-    response_latency: float | None = None
-    voice_to_voice: float | None = None
-    stt_last_segment_s: float | None = None
-    tts_first_chunk_s: float | None = None
-    authored: bool | None = None
+Timing = TimingLine
+"""The runtime's per-reply timestamps (the journal's "timing" line)."""
 
 
 @dataclass(frozen=True)
@@ -65,13 +45,19 @@ class SessionRecord:
     created: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     turns: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[ev.DirectorEvent] = field(default_factory=list)
+    """The director's events (hints, probes, commands, problems, ...), in order."""
     state: dict[str, Any] = field(default_factory=dict)
     scorecard: Scorecard | None = None
     ended: bool = False
-    extra: list[dict[str, Any]] = field(default_factory=list)
-    """Journal lines of other types, in order: the runtime's "said", "timing", "recording",
-    "resumed", "device_lost", ... (the typed accessors below read them)."""
+    extra: list[ev.JournalEvent] = field(default_factory=list)
+    """The runtime's journal lines, in order: "said", "timing", "recording", "resumed",
+    "device_lost", ... (the typed accessors below read them)."""
+    damaged: list[DamagedLine] = field(default_factory=list)
+    """Journal lines that could not be read and were skipped (see ``journal.read_journal``)."""
+    revised: dict[int, str] = field(default_factory=dict)
+    """Candidate turns whose text the accurate final pass replaced (already applied to
+    ``turns``): turn index -> the fast text it replaced."""
 
     @property
     def problem_id(self) -> str | None:
@@ -101,9 +87,9 @@ class SessionRecord:
         word timestamps; typed turns do not)."""
         return any(t.get("words") for t in self.turns)
 
-    def problem_event(self) -> dict[str, Any] | None:
+    def problem_event(self) -> ev.DirectorEvent | None:
         """The last problem presented (a candidate may switch problems mid-interview)."""
-        found = [e for e in self.events if e.get("type") == "problem"]
+        found = [e for e in self.events if e.kind == "problem"]
         return found[-1] if found else None
 
     def words(self, turn_index: int) -> list[WordTiming]:
@@ -133,16 +119,7 @@ class SessionRecord:
 
     @property
     def said(self) -> list[Said]:
-        return [
-            Said(
-                e.get("turn"),
-                e.get("text", ""),
-                e.get("full_text", e.get("text", "")),
-                bool(e.get("interrupted", False)),
-            )
-            for e in self.extra
-            if e.get("type") == "said"
-        ]
+        return [e for e in self.extra if isinstance(e, SaidLine)]
 
     def heard(self, turn_index: int) -> Said | None:
         """What was heard of an interviewer turn (the last account, if there are several)."""
@@ -151,12 +128,7 @@ class SessionRecord:
 
     @property
     def timings(self) -> list[Timing]:
-        names = Timing.__dataclass_fields__
-        return [
-            Timing(**{k: v for k, v in e.items() if k in names})
-            for e in self.extra
-            if e.get("type") == "timing" and e.get("turn") is not None
-        ]
+        return [e for e in self.extra if isinstance(e, TimingLine)]
 
     def timing(self, turn_index: int) -> Timing | None:
         found = [t for t in self.timings if t.turn == turn_index]
@@ -166,38 +138,74 @@ class SessionRecord:
     def recordings(self) -> list[Recording]:
         """The session's recording files in session-time order (paths resolved)."""
         found = [
-            Recording(
-                self.directory / e["path"],
-                float(e.get("t0", 0.0)),
-                int(e.get("rate", 16_000)),
-                tuple(e.get("channels", ("candidate", "interviewer"))),
-            )
+            Recording(self.directory / e.path, float(e.t0), int(e.rate), tuple(e.channels))
             for e in self.extra
-            if e.get("type") == "recording" and e.get("path")
+            if isinstance(e, ev.RecordingLine) and e.path
         ]
         return sorted(found, key=lambda r: r.t0)
 
 
 def load_record(directory: Path) -> SessionRecord:
-    record = SessionRecord(session_id=directory.name, directory=directory)
-    for event in read_journal(directory / store.JOURNAL):
-        kind = event.get("type")
-        if kind == "session":
-            record.created = event.get("created", "")
-            record.options = event.get("options", {})
-        elif kind == "turn":
-            record.turns.append(event)
-        elif kind == "event":
-            record.events.append({**event, "type": event["kind"]})
-        elif kind == "state":
-            record.state = event
-        elif kind == "scorecard":
-            record.scorecard = Scorecard.from_dict(event["scorecard"])
-        elif kind == "end":
+    """A session read back from its journal. Damaged lines are skipped (``record.damaged``
+    says which); revise events are applied, so every export and the scorecard evidence use
+    the final text of a turn."""
+    read = read_journal(directory / store.JOURNAL)
+    record = SessionRecord(session_id=directory.name, directory=directory, damaged=read.damaged)
+    for event in read.events:
+        if isinstance(event, ev.SessionHeader):
+            record.created = event.created
+            record.options = dict(event.options)
+        elif isinstance(event, ev.TurnLine):
+            record.turns.append(_turn_dict(event))
+        elif isinstance(event, ev.DirectorEvent):
+            record.events.append(event)
+        elif isinstance(event, ev.StateLine):
+            record.state = {**ev.encode(event), "phases": list(event.phases)}
+        elif isinstance(event, ev.ScorecardLine):
+            record.scorecard = _scorecard(event, record)
+        elif isinstance(event, ev.EndLine):
             record.ended = True
+        elif isinstance(event, ev.ReopenedLine):
+            record.ended = False
+        elif isinstance(event, ev.ReviseLine):
+            _revise(record, event)
         else:
             record.extra.append(event)
     return record
+
+
+def _turn_dict(turn: ev.TurnLine) -> dict[str, Any]:
+    """A turn as the exporters read it; optional voice fields only when present."""
+    out: dict[str, Any] = {
+        "index": turn.index,
+        "speaker": turn.speaker,
+        "text": turn.text,
+        "phase": turn.phase,
+        "t": turn.t,
+    }
+    for name in ("t_speech_end", "t_endpoint"):
+        if getattr(turn, name) is not None:
+            out[name] = getattr(turn, name)
+    if turn.words:
+        out["words"] = [list(w) for w in turn.words]
+    return out
+
+
+def _revise(record: SessionRecord, revise: ev.ReviseLine) -> None:
+    for turn in record.turns:
+        if turn["index"] == revise.turn and turn["speaker"] == "candidate":
+            record.revised.setdefault(revise.turn, turn["text"])
+            turn["text"] = revise.text.strip()
+            return
+
+
+def _scorecard(line: ev.ScorecardLine, record: SessionRecord) -> Scorecard | None:
+    try:
+        return Scorecard.from_dict(line.scorecard)
+    except (KeyError, TypeError, ValueError) as e:
+        where = record.directory / store.JOURNAL
+        record.damaged.append(DamagedLine(where, 0, f"a scorecard that cannot be read ({e})"))
+        return record.scorecard
 
 
 def _token(word: str) -> str:

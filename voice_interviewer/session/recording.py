@@ -7,10 +7,13 @@ crash loses at most the last few seconds.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
 import numpy as np
+
+from voice_interviewer.session.store import file_mode
 
 RATE = 16_000
 _KEEP_BEHIND_S = 2.0  # audio this recent may still get the other side mixed in
@@ -27,6 +30,8 @@ class StereoRecorder:
         self._file = soundfile.SoundFile(
             str(path), "w", samplerate=RATE, channels=2, subtype="PCM_16"
         )
+        # The candidate's voice: private whatever the umask (store.SessionConfig.private).
+        os.chmod(path, file_mode())
         self._buf = np.zeros((0, 2), dtype=np.float32)
         self._written = 0  # samples already in the file
         self._lock = threading.Lock()
