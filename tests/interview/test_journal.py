@@ -243,3 +243,16 @@ def test_the_runtime_timing_has_one_schema():
     timing = {f.name for f in dataclasses.fields(TurnTiming)}
     line = {f.name for f in dataclasses.fields(ev.TimingLine)}
     assert timing <= line and line - timing == {"response_latency", "voice_to_voice"}
+
+
+def test_a_revision_that_fits_no_candidate_turn_is_skipped_with_a_note(content, tmp_path, capsys):
+    session = _scripted_session(tmp_path, SCRIPT.replace("[+30s] end the interview\n", ""))
+    with (session / store.JOURNAL).open("a", encoding="utf-8") as f:
+        f.write('{"type":"revise","turn":0,"text":"the interviewer\'s turn"}\n')
+        f.write('{"type":"revise","turn":999,"text":"no such turn"}\n')
+    resumed, _ = InterviewSession.resume(session.name, content, lambda t: VirtualClock(t))
+    assert sum("skipped a revision of turn" in n for n in resumed.notes) == 2
+    resumed.close()
+    assert main(["export", session.name, "--format", "md,json", "--out", str(tmp_path / "o")]) == 0
+    text = (tmp_path / "o" / f"{session.name}.md").read_text(encoding="utf-8")
+    assert "no such turn" not in text and "the interviewer's turn" not in text
