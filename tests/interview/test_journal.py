@@ -285,3 +285,18 @@ def test_a_line_of_the_wrong_shape_is_damage_not_a_crash(tmp_path, line):
     read = read_journal(path)
     assert read.events == [ev.EndLine(1)]
     assert [d.number for d in read.damaged] == [2] and "bad value" in read.damaged[0].reason
+
+
+def test_exporting_an_unfinished_session_never_replays_it(tmp_path, monkeypatch, capsys):
+    """Only a journal whose director noted the end is replayed to look for a lost
+    scorecard: exporting a long unfinished session stays linear in its turns."""
+    from voice_interviewer.session import live
+
+    session = _scripted_session(tmp_path, SCRIPT.replace("[+30s] end the interview\n", ""))
+
+    def no_replay(*args, **kwargs):
+        raise AssertionError("replayed")
+
+    monkeypatch.setattr(live, "replay_session", no_replay)
+    assert main(["export", session.name, "--format", "json", "--out", str(tmp_path / "o")]) == 0
+    assert "rebuild" not in capsys.readouterr().err

@@ -418,9 +418,13 @@ def rebuild_scorecard(directory: Path, content: Content) -> Scorecard | None:
         return scorecard
 
 
-def scorecard_rebuildable(directory: Path, content: Content) -> bool:
-    """Whether the journal's turns end the interview but no scorecard was saved."""
+def scorecard_rebuildable(record: SessionRecord, content: Content) -> bool:
+    """Whether the journal's turns end the interview but no scorecard was saved. Only a
+    journal whose director noted the end is replayed, so an unfinished session (however
+    long) costs nothing here."""
+    if record.scorecard is not None or not any(e.kind == "end" for e in record.events):
+        return False
     try:
-        return replay_session(directory, content).scorecard_missing
+        return replay_session(record.directory, content).scorecard_missing
     except JournalError:
         return False
