@@ -44,11 +44,11 @@ def _apply_privacy(args: argparse.Namespace) -> None:
     from voice_interviewer.config import build, load_settings
 
     try:
-        settings = load_settings(getattr(args, "config", None))
-        private = build(store.SessionConfig, settings.get("session"), "session").private
+        table = load_settings(getattr(args, "config", None)).get("session")
+        config = build(store.SessionConfig, table if isinstance(table, dict) else {}, "session")
     except (ConfigError, OSError, UnicodeDecodeError):
-        private = True
-    store.set_privacy(private)
+        config = store.SessionConfig()
+    store.set_privacy(config.private is not False)  # only an explicit false relaxes it
 
 
 def _report(name: str):  # type: ignore[no-untyped-def]

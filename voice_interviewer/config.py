@@ -17,6 +17,8 @@ The file is ``$VOICE_INTERVIEWER_CONFIG`` or ``config.toml`` in the user data di
     turn_end_ms = 800
     [devices.input]  # voice_interviewer.audio.config.DeviceConfig
     device = "USB"
+    [session]        # voice_interviewer.session.store.SessionConfig
+    private = true   # folders 0700, files 0600
 
 Sections are turned into dataclasses only when a stage is built, so text mode never imports
 the audio or model libraries.

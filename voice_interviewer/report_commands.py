@@ -70,7 +70,7 @@ def _offer_rebuilt_scorecard(record: SessionRecord, rebuild: bool) -> SessionRec
     from voice_interviewer.session.live import rebuild_scorecard, scorecard_rebuildable
 
     content = load_content()
-    if not scorecard_rebuildable(record.directory, content):
+    if not scorecard_rebuildable(record, content):
         return record
     if not rebuild:
         print(

@@ -51,7 +51,15 @@ def test_every_catalogue_event_round_trips(tmp_path):
         ev.SessionHeader("s", "2026-01-01T00:00:00", {"mode": "text"}, "0.1", 2),
         ev.TurnLine(1, "candidate", "hi", "requirements", 1.5, 1.2, 1.4, (("hi", 1.0, 1.2),)),
         ev.DirectorEvent("hint", 3, "level 1", {"level": 1}),
-        ev.StateLine("data", 12.0, "recommendation", "medium", 1, False, ({"phase": "data"},)),
+        ev.StateLine(
+            "data",
+            12.0,
+            "recommendation",
+            "medium",
+            1,
+            False,
+            ({"phase": "data", "started_at": 0},),
+        ),
         ev.ScorecardLine({"areas": []}),
         ev.EndLine(3.0),
         ev.ReopenedLine(4.0),
@@ -243,3 +251,52 @@ def test_the_runtime_timing_has_one_schema():
     timing = {f.name for f in dataclasses.fields(TurnTiming)}
     line = {f.name for f in dataclasses.fields(ev.TimingLine)}
     assert timing <= line and line - timing == {"response_latency", "voice_to_voice"}
+
+
+def test_a_revision_that_fits_no_candidate_turn_is_skipped_with_a_note(content, tmp_path, capsys):
+    session = _scripted_session(tmp_path, SCRIPT.replace("[+30s] end the interview\n", ""))
+    with (session / store.JOURNAL).open("a", encoding="utf-8") as f:
+        f.write('{"type":"revise","turn":0,"text":"the interviewer\'s turn"}\n')
+        f.write('{"type":"revise","turn":999,"text":"no such turn"}\n')
+    resumed, _ = InterviewSession.resume(session.name, content, lambda t: VirtualClock(t))
+    assert sum("skipped a revision of turn" in n for n in resumed.notes) == 2
+    resumed.close()
+    assert main(["export", session.name, "--format", "md,json", "--out", str(tmp_path / "o")]) == 0
+    text = (tmp_path / "o" / f"{session.name}.md").read_text(encoding="utf-8")
+    assert "no such turn" not in text and "the interviewer's turn" not in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"type":"turn","index":1,"speaker":"candidate","text":"x","phase":"p","t":"late"}',
+        '{"type":"turn","index":1,"speaker":"candidate","text":"x","phase":"p","t":1,"words":[1]}',
+        '{"type":"turn","index":true,"speaker":"candidate","text":"x","phase":"p","t":1}',
+        '{"type":"timing","turn":2,"t_first_audio":"soon"}',
+        '{"type":"state","phase":"data","elapsed":3,"phases":[7]}',
+        '{"type":"said","turn":1,"text":null}',
+        '{"type":"recording","path":"r.wav","t0":0,"rate":"fast"}',
+        '{"type":"event","kind":"hint","turn":1,"detail":"x","data":[]}',
+    ],
+)
+def test_a_line_of_the_wrong_shape_is_damage_not_a_crash(tmp_path, line):
+    path = tmp_path / "journal.jsonl"
+    path.write_text('{"type":"end","t":1}\n' + line + "\n", encoding="utf-8")
+    read = read_journal(path)
+    assert read.events == [ev.EndLine(1)]
+    assert [d.number for d in read.damaged] == [2] and "bad value" in read.damaged[0].reason
+
+
+def test_exporting_an_unfinished_session_never_replays_it(tmp_path, monkeypatch, capsys):
+    """Only a journal whose director noted the end is replayed to look for a lost
+    scorecard: exporting a long unfinished session stays linear in its turns."""
+    from voice_interviewer.session import live
+
+    session = _scripted_session(tmp_path, SCRIPT.replace("[+30s] end the interview\n", ""))
+
+    def no_replay(*args, **kwargs):
+        raise AssertionError("replayed")
+
+    monkeypatch.setattr(live, "replay_session", no_replay)
+    assert main(["export", session.name, "--format", "json", "--out", str(tmp_path / "o")]) == 0
+    assert "rebuild" not in capsys.readouterr().err

@@ -194,6 +194,9 @@ def test_answers_that_sound_like_commands_never_end_the_interview(content, answe
 
 
 def test_a_loose_request_to_stop_asks_first_and_an_answer_carries_on(content):
+    """ "I'm done" also closes an answer (DESIGN.md: it ends the turn), so "let's stop here,
+    I'm done" asks before ending; an answer instead carries on with its credit. Only "end the
+    interview" ends at once (test_an_ended_interview_continues_after_all reopens that)."""
     clock = VirtualClock()
     session = InterviewSession.start(content, clock, SessionOptions(problem_id="recommendation"))
     session.open()

@@ -6,6 +6,7 @@ from scenario import SOLID_WARMUP
 
 from voice_interviewer.clock import VirtualClock
 from voice_interviewer.messages import CandidateTurn
+from voice_interviewer.session.events import TurnLine, encode
 from voice_interviewer.session.journal import read_journal
 from voice_interviewer.session.live import InterviewSession, SessionOptions
 
@@ -20,7 +21,7 @@ def _session(content) -> tuple[InterviewSession, VirtualClock]:
 
 
 def _journal_turns(session: InterviewSession) -> list[dict]:
-    return [e for e in read_journal(session.journal.path) if e["type"] == "turn"]
+    return [encode(e) for e in read_journal(session.journal.path).events if isinstance(e, TurnLine)]
 
 
 def test_a_dropped_speculation_leaves_no_trace(content):

@@ -13,6 +13,8 @@ type this version does not know is kept as ``UnknownLine`` and ignored, not an e
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -254,29 +256,71 @@ def decode(obj: object) -> JournalEvent:
 
 
 def _typed(cls: type[Any], values: dict[str, Any]) -> dict[str, Any]:
-    """JSON lists back to the tuples the frozen classes hold, with a light check of the few
-    fields whose shape the readers rely on."""
+    """JSON lists back to the tuples the frozen classes hold; every value checked against its
+    field's type, so a line of the wrong shape is reported here and never reaches a reader."""
     out = dict(values)
-    if cls is TurnLine:
-        out["words"] = tuple((str(w[0]), float(w[1]), float(w[2])) for w in out.get("words", ()))
-        _require(out, {"index": int, "text": str, "speaker": str, "t": (int, float)})
-    elif cls is StateLine:
-        out["phases"] = tuple(out.get("phases", ()))
-    elif cls is SaidLine:
+    for name in _TUPLE_FIELDS.get(cls, ()):
+        if isinstance(out.get(name), list):
+            out[name] = tuple(tuple(v) if isinstance(v, list) else v for v in out[name])
+    if cls is SaidLine:
         out["full_text"] = out.get("full_text") or out.get("text", "")
-    elif cls is RecordingLine:
-        out["channels"] = tuple(out.get("channels", ("candidate", "interviewer")))
-    elif cls is ReviseLine:
-        _require(out, {"turn": int, "text": str})
-    elif cls is ScorecardLine:
-        _require(out, {"scorecard": dict})
-    elif cls is SessionHeader:
-        _require(out, {"options": dict})
+    checks = _checks(cls)
+    for name, value in out.items():
+        if not checks[name](value):
+            raise ValueError(f"{name}={value!r}")
+    if cls is StateLine:
+        for span in out.get("phases", ()):
+            if not isinstance(span.get("phase"), str) or not _NUMBER(span.get("started_at")):
+                raise ValueError(f"phases={out['phases']!r}")
     return out
 
 
-def _require(values: dict[str, Any], kinds: dict[str, Any]) -> None:
-    for name, kind in kinds.items():
-        value = values.get(name)
-        if isinstance(value, bool) or not isinstance(value, kind):
-            raise ValueError(f"{name}={value!r}")
+_TUPLE_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    TurnLine: ("words",),
+    StateLine: ("phases",),
+    RecordingLine: ("channels",),
+}
+
+Check = typing.Callable[[Any], bool]
+_CHECKS: dict[type[Any], dict[str, Check]] = {}
+
+
+def _checks(cls: type[Any]) -> dict[str, Check]:
+    """One compiled type check per field of ``cls`` (made once: a long journal has tens of
+    thousands of lines and a voice turn hundreds of word timings)."""
+    if cls not in _CHECKS:
+        _CHECKS[cls] = {name: _check(hint) for name, hint in typing.get_type_hints(cls).items()}
+    return _CHECKS[cls]
+
+
+def _NUMBER(value: Any) -> bool:  # noqa: N802 - a check, named like the others' types
+    return type(value) in (int, float)  # an int is a float; a bool is neither
+
+
+def _check(hint: Any) -> Check:
+    """A predicate for JSON values of type ``hint``."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return lambda v: True
+    if hint is type(None):
+        return lambda v: v is None
+    if origin in (typing.Union, types.UnionType):
+        options = [_check(a) for a in args]
+        return lambda v: any(c(v) for c in options)
+    if hint is float:
+        return _NUMBER
+    if hint in (int, str, bool):
+        return lambda v: type(v) is hint
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _check(args[0])
+        return lambda v: type(v) is tuple and all(map(item, v))
+    if origin is tuple:
+        items = [_check(a) for a in args]
+        return lambda v: (
+            type(v) is tuple
+            and len(v) == len(items)
+            and all(c(x) for c, x in zip(items, v, strict=True))
+        )
+    if origin is dict or hint is dict:
+        return lambda v: isinstance(v, dict)
+    return lambda v: True  # ClassVar and the like: not a field of a line

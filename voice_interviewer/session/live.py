@@ -154,7 +154,7 @@ class InterviewSession:
         session = cls(
             director, Journal(directory / store.JOURNAL, store.file_mode()), directory.name, lock
         )
-        session.notes.extend(str(d) for d in replayed.damaged)
+        session.notes.extend(replayed.damaged)
         session._written_events = sum(1 for e in events if isinstance(e, ev.DirectorEvent))
         lost_reply = turns[-1].speaker == "candidate" and replayed.move is not None
         # A reply the crash swallowed is journaled now (the numbering of turns stays whole).
@@ -346,7 +346,8 @@ class Replayed:
     move: Move | None
     """The last move the replay made (the reply a crash may have lost)."""
     events: list[JournalEvent]
-    damaged: list[Any]
+    damaged: list[str]
+    """What was skipped, for the user: damaged lines, events that do not fit the turns."""
     scorecard_missing: bool
     """The interview ended (the replay says so) but no scorecard was saved after the last
     reopening: writing it failed (a full disk). The replayed director holds it."""
@@ -375,6 +376,7 @@ def replay_session(directory: Path, content: Content) -> Replayed:
     director.open()
     move: Move | None = None
     saved = False
+    skipped: list[str] = []
     for event in read.events:
         if isinstance(event, ev.TurnLine) and event.speaker == "candidate":
             clock.set(event.t)
@@ -387,10 +389,18 @@ def replay_session(directory: Path, content: Content) -> Replayed:
             director.reopen()
             saved = False
         elif isinstance(event, ev.ReviseLine):
-            director.revise_turn(event.turn, event.text)
+            try:
+                director.revise_turn(event.turn, event.text)
+            except (IndexError, ValueError):
+                # A hand-edited or damaged journal: the fast text of that turn stands.
+                skipped.append(f"a revision of turn {event.turn}, which is not a candidate turn")
         elif isinstance(event, ev.ScorecardLine):
             saved = True
-    return Replayed(director, move, read.events, read.damaged, director.finished and not saved)
+    damaged = [
+        *map(str, read.damaged),
+        *(f"{directory / store.JOURNAL}: skipped {s}" for s in skipped),
+    ]
+    return Replayed(director, move, read.events, damaged, director.finished and not saved)
 
 
 def rebuild_scorecard(directory: Path, content: Content) -> Scorecard | None:
@@ -408,9 +418,13 @@ def rebuild_scorecard(directory: Path, content: Content) -> Scorecard | None:
         return scorecard
 
 
-def scorecard_rebuildable(directory: Path, content: Content) -> bool:
-    """Whether the journal's turns end the interview but no scorecard was saved."""
+def scorecard_rebuildable(record: SessionRecord, content: Content) -> bool:
+    """Whether the journal's turns end the interview but no scorecard was saved. Only a
+    journal whose director noted the end is replayed, so an unfinished session (however
+    long) costs nothing here."""
+    if record.scorecard is not None or not any(e.kind == "end" for e in record.events):
+        return False
     try:
-        return replay_session(directory, content).scorecard_missing
+        return replay_session(record.directory, content).scorecard_missing
     except JournalError:
         return False
