@@ -125,7 +125,7 @@ def start_final_pass(config: Any) -> tuple[Any, str]:
         worker.close(timeout=0.1)
         return None, f"final pass: off, because it could not start ({e}); turns keep the live text"
     return worker, (
-        f"final pass: {Path(made.model_path).name} on {made.device}, beam"
+        f"final pass: {config.model or 'bundled tiny.en'} on {made.device}, beam"
         f" {config.beam_size}, {config.cpu_threads} thread(s) at low priority"
     )
 
