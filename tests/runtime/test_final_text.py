@@ -158,3 +158,15 @@ def test_finish_applies_what_arrives_in_time_and_leaves_the_rest() -> None:
     revised: list[tuple[int, str]] = []
     final.finish(0.05, lambda i, t: revised.append((i, t)))  # turn 3's pass never finishes
     assert revised == [(1, "One.")]
+
+
+def test_the_display_shows_the_final_text_only_when_it_heard_something_else() -> None:
+    import io
+
+    from voice_interviewer.runtime.display import TerminalDisplay
+
+    out = io.StringIO()
+    display = TerminalDisplay(None, out=out)  # type: ignore[arg-type]  # moves are not shown here
+    display.on_event("candidate_final", {"turn": 3, "text": "An offline store.", "changed": True})
+    display.on_event("candidate_final", {"turn": 5, "text": "Same words.", "changed": False})
+    assert out.getvalue() == "You (final): An offline store.\n"
