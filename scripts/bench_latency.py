@@ -1,4 +1,5 @@
 """Latency benchmark (issue 5): python scripts/bench_latency.py [--turns N] [--model local/smollm2] [--json out.json]
+[--no-smart-turn] [--no-final-pass]
 
 Same as `voice-interviewer bench`; see voice_interviewer/bench.py for what it measures.
 """
@@ -21,8 +22,18 @@ def main() -> None:
         "--model", default=None, help="litellm model (default: the director's words)"
     )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument(
+        "--no-smart-turn", action="store_true", help="end turns on silence + transcript only"
+    )
+    parser.add_argument(
+        "--no-final-pass", action="store_true", help="no accurate re-reading of each turn"
+    )
     args = parser.parse_args()
-    print(format_report(run(args.turns, args.model, args.json)))
+    settings = {
+        "smart_turn": {"enabled": not args.no_smart_turn},
+        "final_pass": {"enabled": not args.no_final_pass},
+    }
+    print(format_report(run(args.turns, args.model, args.json, settings=settings)))
 
 
 if __name__ == "__main__":

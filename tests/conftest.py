@@ -33,3 +33,14 @@ def _restore_privacy():
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content()
+
+
+@pytest.fixture(scope="session")
+def smart_turn():  # type: ignore[no-untyped-def]
+    """Smart Turn v3.2 from the pipecat-ai wheel, loaded and warmed once (audio and runtime
+    tests share it)."""
+    from voice_interviewer.audio.smart_turn import SmartTurn
+
+    model = SmartTurn()
+    model.warm()
+    return model

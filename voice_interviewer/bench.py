@@ -62,8 +62,14 @@ def stats(values: list[float]) -> dict[str, Any]:
     }
 
 
-def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[str, Any]:
-    """The real loop on the inputs; returns per-turn timings read back from the journal."""
+def run_loop(
+    inputs: list[BenchInput],
+    model: str | None,
+    home: Path,
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The real loop on the inputs; returns per-turn timings read back from the journal.
+    ``settings`` are config-file tables (e.g. ``{"smart_turn": {"enabled": False}}``)."""
     import os
 
     os.environ["VOICE_INTERVIEWER_HOME"] = str(home)
@@ -74,13 +80,13 @@ def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[st
     from voice_interviewer.runtime.config import LoopConfig
     from voice_interviewer.runtime.loop import VoiceLoop
     from voice_interviewer.runtime.replay import ReplaySource
-    from voice_interviewer.session.events import TimingLine
+    from voice_interviewer.session.events import ReviseLine, TimingLine
     from voice_interviewer.session.journal import read_journal
     from voice_interviewer.session.live import InterviewSession, SessionOptions
     from voice_interviewer.session.recording import StereoRecorder
 
     t_start = time.perf_counter()
-    models = load_models({}, model_flag=model)
+    models = load_models(settings or {}, model_flag=model)
     load_s = time.perf_counter() - t_start
     clock = RealClock()
     session = InterviewSession.start(
@@ -100,17 +106,31 @@ def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[st
         LoopConfig(),
         recorder,
         awaiting_answer=awaiting,
+        smart_turn=models.smart_turn,
+        final_pass=models.final_pass,
     )
     try:
         loop.run()
     finally:
         recorder.close()
         session.close()
-    timings = [
-        dataclasses.asdict(e)
-        for e in read_journal(session.journal.path).events
-        if isinstance(e, TimingLine)
-    ]
+    events = read_journal(session.journal.path).events
+    timings = [dataclasses.asdict(e) for e in events if isinstance(e, TimingLine)]
+    turn_model = loop.turn_model.stats
+    worker = models.final_pass.stats if models.final_pass is not None else None
+    wiring = {
+        "notes": models.notes,
+        "smart_turn_calls": turn_model.calls,
+        "smart_turn_s": stats(turn_model.seconds),
+        "final_pass": None
+        if worker is None
+        else {
+            "delivered": worker.delivered,
+            "expired": worker.expired,
+            "failed": worker.failed,
+            "revise_lines": sum(1 for e in events if isinstance(e, ReviseLine)),
+        },
+    }
     greeting = next(e for e in timings if e["turn"] == 0)
     return {
         "load_s": round(load_s, 3),
@@ -119,6 +139,7 @@ def run_loop(inputs: list[BenchInput], model: str | None, home: Path) -> dict[st
         "model_seconds": models.seconds,
         "session": session.session_id,
         "models": models,
+        "wiring": wiring,
     }
 
 
@@ -176,13 +197,14 @@ def run(
     model: str | None = None,
     out: Path | None = None,
     cache: Path | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cache = cache or Path(tempfile.gettempdir()) / "voice-interviewer-bench"
     cache.mkdir(parents=True, exist_ok=True)
     inputs = bench_inputs(cache, turns)
     durations = [len(i.audio) / 16000 for i in inputs]
     with tempfile.TemporaryDirectory(prefix="vi-bench-") as home:
-        loop = run_loop(inputs, model, Path(home))
+        loop = run_loop(inputs, model, Path(home), settings)
         naive = run_naive(inputs, loop.pop("models"))
     ours = loop["turns"]
 
@@ -190,6 +212,8 @@ def run(
         return [r[key] for r in rows if r.get(key) is not None]
 
     stage = {
+        # The endpointer's wait: dead air before the system's own work starts.
+        "endpoint_wait_s": stats([r["t_endpoint"] - r["t_speech_end"] for r in ours]),
         "stt_last_segment_s": stats(col(ours, "stt_last_segment_s")),
         # Negative: the move was made before the endpoint (a committed speculative turn).
         "move_vs_endpoint_s": stats(
@@ -236,6 +260,7 @@ def run(
             col(naive, "response_latency"), col(ours, "response_latency")
         ),
         "speculative_turns": sum(1 for r in ours if r.get("speculative")),
+        "wiring": loop["wiring"],
         "machine": machine(),
         "per_turn": ours,
     }
@@ -294,4 +319,16 @@ def format_report(r: dict[str, Any]) -> str:
         f"  start-up to greeting {r['startup_to_greeting_s']:.2f} s (model loads {r['model_load_s']})",
         f"  peak RSS {r['peak_rss_mb']:.0f} MB",
     ]
+    wiring = r.get("wiring") or {}
+    lines += [f"  {note}" for note in wiring.get("notes", ())[-2:]]
+    if wiring.get("smart_turn_calls"):
+        lines.append(
+            f"  Smart Turn: {wiring['smart_turn_calls']} calls, {ms(wiring['smart_turn_s'])}"
+        )
+    if wiring.get("final_pass"):
+        fp = wiring["final_pass"]
+        lines.append(
+            f"  final pass: {fp['delivered']} delivered, {fp['expired']} expired,"
+            f" {fp['failed']} failed; {fp['revise_lines']} revise lines journaled"
+        )
     return "\n".join(lines)

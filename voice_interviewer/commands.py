@@ -201,6 +201,26 @@ def _stt_device(settings: dict) -> bool:
     return report.ok
 
 
+def _turn_taking(settings: dict) -> None:
+    """Print which end-of-turn policy runs (Smart Turn, or why not) and whether the accurate
+    final pass re-reads each turn. Neither is fatal: the loop falls back without them."""
+    from voice_interviewer.audio.config import SmartTurnConfig
+    from voice_interviewer.config import build
+    from voice_interviewer.runtime.turn_model import load_smart_turn
+    from voice_interviewer.stt.final_pass import FinalPassConfig
+
+    _, note = load_smart_turn(build(SmartTurnConfig, settings.get("smart_turn"), "smart_turn"))
+    print(note[0].upper() + note[1:])
+    final = build(FinalPassConfig, settings.get("final_pass"), "final_pass")
+    if final.enabled:
+        print(
+            f"Final pass: on ({final.model or 'bundled tiny.en'}, beam {final.beam_size},"
+            f" {final.cpu_threads} thread(s) at low priority); turns get its text"
+        )
+    else:
+        print("Final pass: off ([final_pass] enabled = false); turns keep the live text")
+
+
 def doctor(args: argparse.Namespace) -> int:
     """What is configured and whether it works: the LLM, the models, the audio devices."""
     from voice_interviewer.config import load_settings
@@ -234,6 +254,7 @@ def doctor(args: argparse.Namespace) -> int:
         ok = False
     ok = _stt_device(settings) and ok
     ok = _verify_models() and ok
+    _turn_taking(settings)
     try:
         print(f"Voice: {bundled_voice_paths()[0]}")
     except VoiceNotAvailableError as e:

@@ -15,6 +15,10 @@ The file is ``$VOICE_INTERVIEWER_CONFIG`` or ``config.toml`` in the user data di
     audio_mode = "headset"
     [audio.endpointer]
     turn_end_ms = 800
+    [smart_turn]     # voice_interviewer.audio.config.SmartTurnConfig
+    enabled = true
+    [final_pass]     # voice_interviewer.stt.final_pass.FinalPassConfig
+    enabled = true
     [devices.input]  # voice_interviewer.audio.config.DeviceConfig
     device = "USB"
     [session]        # voice_interviewer.session.store.SessionConfig

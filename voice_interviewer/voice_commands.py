@@ -86,6 +86,8 @@ def run_loop(
         recorder,
         on_event=display.on_event,
         awaiting_answer=awaiting,
+        smart_turn=models.smart_turn,
+        final_pass=models.final_pass,
     )
     reader = None
     if keys:

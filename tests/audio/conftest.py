@@ -49,13 +49,3 @@ def pulse_null_sink() -> Iterator[str]:
 def pulse_device(pulse_null_sink: str) -> str:
     """Name of the PortAudio device that reaches PulseAudio (ALSA's ``pulse`` plugin)."""
     return portaudio_pulse_device()
-
-
-@pytest.fixture(scope="session")
-def smart_turn():  # type: ignore[no-untyped-def]
-    """Smart Turn v3.2 from the pipecat-ai wheel, loaded and warmed once."""
-    from voice_interviewer.audio.smart_turn import SmartTurn
-
-    model = SmartTurn()
-    model.warm()
-    return model

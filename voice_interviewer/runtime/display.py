@@ -1,7 +1,8 @@
 """The live terminal display of a spoken interview.
 
 Prints, as they happen: the phase and minutes left, the interviewer's words clause by clause
-as they are spoken, the candidate's words as each segment is transcribed, the hint level,
+as they are spoken, the candidate's words as each segment is transcribed (and the final pass's
+re-reading of the turn when it heard something else), the hint level,
 and the seed's architecture diagram when a phase that uses it begins.
 """
 
@@ -73,6 +74,12 @@ class TerminalDisplay:
     def _on_candidate_partial(self, data: dict[str, Any]) -> None:
         self._end_speech()
         self._line(f"You: {data['text']}")
+
+    def _on_candidate_final(self, data: dict[str, Any]) -> None:
+        # The accurate re-reading of a turn, shown only when it heard something else.
+        if data.get("changed"):
+            self._end_speech()
+            self._line(f"You (final): {data['text']}")
 
     def _on_barge_in(self, data: dict[str, Any]) -> None:
         self._end_speech()

@@ -29,6 +29,7 @@ from voice_interviewer.audio.detector import SpeechDetector
 from voice_interviewer.audio.endpointer import EndpointState
 from voice_interviewer.messages import (
     CandidateTurn,
+    FinalTranscript,
     Move,
     SpeechAudio,
     SpeechSegment,
@@ -38,10 +39,12 @@ from voice_interviewer.messages import (
 )
 from voice_interviewer.runtime.bargein import BargeIn
 from voice_interviewer.runtime.config import LoopConfig
+from voice_interviewer.runtime.final_text import FinalText
 from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.player import Heard, Player
 from voice_interviewer.runtime.speculation import Speculator
 from voice_interviewer.runtime.stages import Renderer, Speculate, Speech, Splitter, TurnTiming
+from voice_interviewer.runtime.turn_model import TurnModel, TurnNote
 from voice_interviewer.session.events import SaidLine, TimingLine
 from voice_interviewer.session.live import InterviewSession
 from voice_interviewer.session.recording import StereoRecorder
@@ -67,7 +70,13 @@ class VoiceLoop:
         recorder: StereoRecorder | None = None,
         on_event: Callable[[str, dict[str, Any]], None] | None = None,
         awaiting_answer: threading.Event | None = None,
+        *,
+        smart_turn: Any | None = None,
+        final_pass: Any | None = None,
     ) -> None:
+        """``smart_turn``: a loaded ``SmartTurn`` (None: the end of a turn is judged on
+        silence and transcripts alone). ``final_pass``: a started ``FinalPassWorker`` (None:
+        turns keep the live transcript)."""
         self.session = session
         self.source = source
         self.stt = stt
@@ -90,11 +99,11 @@ class VoiceLoop:
         self._turn_serial = 0  # turns ended so far; a speculation for an older one is skipped
         self._spec_undo: tuple[int, object] | None = None  # (generation, renderer checkpoint)
         self._stt_q: queue.Queue[SpeechSegment | TurnEnded | None] = queue.Queue(maxsize=64)
-        self._notes_q: queue.Queue[tuple[str, float]] = queue.Queue(maxsize=64)
+        self._notes_q: queue.Queue[tuple[str, float] | TurnNote] = queue.Queue(maxsize=64)
         self._control_q: queue.Queue[str] = queue.Queue(maxsize=16)
-        self._turn_q: queue.Queue[tuple[CandidateTurn, float | None] | Speculate | None] = (
-            queue.Queue(maxsize=8)
-        )
+        self._turn_q: queue.Queue[
+            tuple[CandidateTurn, float | None] | Speculate | FinalTranscript | None
+        ] = queue.Queue(maxsize=8)
         self._clause_q: queue.Queue[tuple[int, str, bool] | None] = queue.Queue(maxsize=32)
         self._done = threading.Event()
         self._timings: dict[int, TurnTiming] = {}
@@ -112,6 +121,15 @@ class VoiceLoop:
         """Set while the interviewer has finished speaking and waits for the candidate."""
         self.errors: list[BaseException] = []
         self._reply_threads: list[threading.Thread] = []  # joined by run(): they journal "said"
+        # The final pass re-reads each turn while the interviewer speaks; the live parts mark
+        # their work so it waits (runtime/final_text.py). Smart Turn runs at each pause.
+        self.final_text = FinalText(final_pass, self._turn_q, self._emit)
+        self.stt = self.final_text.marked(stt, calls=("transcribe",))
+        self.tts = self.final_text.marked(tts, streams=("synthesize",))
+        self.renderer = self.final_text.marked(renderer, streams=("render",))
+        self.turn_model = TurnModel(
+            self.final_text.marked(smart_turn, calls=("probability",)), self._notes_q
+        )
 
     # --- public --------------------------------------------------------------------------
     def run(self, first: Move | None = None) -> None:
@@ -137,6 +155,8 @@ class VoiceLoop:
             self.stop()
             for t in threads + self._reply_threads:
                 t.join(timeout=2.0)
+            self.turn_model.close()
+            self.final_text.finish(self.config.final_text_wait_s, self.speculator.revise)
         if self.errors:
             raise self.errors[0]
 
@@ -187,10 +207,15 @@ class VoiceLoop:
     def _drain_notes(self) -> None:
         while True:
             try:
-                text, segment_end = self._notes_q.get_nowait()
+                note = self._notes_q.get_nowait()
             except queue.Empty:
                 break
-            for event in self.detector.note_transcript(text, segment_end=segment_end):
+            if isinstance(note, tuple):
+                text, segment_end = note
+                events = self.detector.note_transcript(text, segment_end=segment_end)
+            else:
+                events = self.turn_model.apply(self.detector, note)
+            for event in events:
                 self._on_speech_event(event)
         while True:
             try:
@@ -209,8 +234,13 @@ class VoiceLoop:
             if self.player.speaking and self.config.audio_mode == "headset":
                 self.barge_in.onset(event.t_detected)
             return
+        if isinstance(event, TurnEnded):  # which signal ended it, for displays and tests
+            wait = round(event.t_endpoint - event.t_speech_end, 3)
+            self._emit("turn_end", {"reason": event.reason, "silence_s": wait})
         if isinstance(event, SpeechSegment):
             self.barge_in.segment_sent()
+            if self.detector.state is EndpointState.PAUSE:  # a pause began: Smart Turn's cue
+                self.turn_model.segment_closed(self.detector.turn_audio(), event.t_end)
         self._stt_q.put(event)
 
     def _release_unheard_hold(self) -> None:
@@ -232,6 +262,7 @@ class VoiceLoop:
                 self._turn_q.put(None)
                 return
             if isinstance(item, SpeechSegment):
+                self.final_text.segment(item)
                 start = item.pcm_start if item.pcm_start is not None else item.t_start
                 transcript = self.stt.transcribe(item.pcm, start, sample_rate=item.sample_rate)
                 last_stt = transcript.stt_seconds
@@ -244,6 +275,7 @@ class VoiceLoop:
                 self._maybe_speculate(parts, last_stt)
                 continue
             self._turn_serial += 1
+            self.final_text.turn_ended(item)
             text = " ".join(p.text for p in parts).strip()
             words = tuple(w for p in parts for w in p.words)
             parts = []
@@ -291,6 +323,7 @@ class VoiceLoop:
         generation, move = committed
         self._emit("candidate_turn", {"text": turn.text})
         self._emit("move", {"move": move})
+        self.final_text.answered(turn, move, self.session.decoder_terms())
         return True
 
     # --- think: turn -> move -> clauses --------------------------------------------------
@@ -307,6 +340,9 @@ class VoiceLoop:
                     time.sleep(0.02)
                 self._done.set()
                 return
+            if isinstance(item, FinalTranscript):
+                self.final_text.apply(item, self.speculator.revise)
+                continue
             self._undo_dropped_speculation()
             if isinstance(item, Speculate):
                 self._speculate(item)
@@ -329,6 +365,7 @@ class VoiceLoop:
                 t_move=self.clock(),
             )
             self._say(move, generation, timing, turn.text)
+            self.final_text.answered(turn, move, self.session.decoder_terms())
             # While the candidate talks, a local LLM evaluates the new turns into its KV cache.
             self.renderer.refresh_cache()
 
@@ -375,9 +412,9 @@ class VoiceLoop:
             self._moves[generation] = move
         if announce:
             self._emit("move", {"move": move})
-        vocabulary = self.session.vocabulary()
-        if self.stt is not None and vocabulary:
-            self.stt.set_vocabulary(vocabulary)
+        terms = self.session.decoder_terms()
+        if self.stt is not None and terms:
+            self.stt.set_vocabulary(", ".join(terms))
         splitter = self.splitter_factory()
         authored = True
         for reply in self.renderer.render(move, candidate_text):
@@ -454,6 +491,10 @@ class VoiceLoop:
     def _first_audio(self, generation: int, t: float) -> None:
         with self._timing_lock:
             timing = self._timings.get(generation)
+            move = self._moves.get(generation)
+        if move is not None:  # the reply is heard: the context of the candidate's next turn
+            self.turn_model.interviewer_asked(move.question or move.text)
+            self.final_text.interviewer_said(move.text)
         if timing is None:
             return
         timing.t_first_audio = t

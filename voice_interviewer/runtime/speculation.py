@@ -86,6 +86,16 @@ class Speculator:
             p.audio.clear()
             return p.generation, move
 
+    def revise(self, turn_index: int, text: str) -> None:
+        """A turn's final text replaces its fast one, in the session and in a pending
+        speculation's fork of the director (which would otherwise, once committed, bring
+        the fast text back). Under the lock, so no speculation begins or commits meanwhile."""
+        with self._lock:
+            self._session.revise_turn(turn_index, text)
+            p = self._pending
+            if p is not None and not p.committed:
+                p.speculation.director.revise_turn(turn_index, text)
+
     def was_committed(self, generation: int) -> bool:
         with self._lock:
             return generation in self._committed

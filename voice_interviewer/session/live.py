@@ -81,6 +81,15 @@ class InterviewSession:
         """The current problem's jargon, for the speech recogniser's hotwords."""
         return self.director.vocabulary()
 
+    def decoder_terms(self) -> tuple[str, ...]:
+        """The terms the speech recognisers are primed with (``stt.context.decoder_terms``):
+        the problem's vocabulary, then its concepts' names; none before a problem is chosen
+        (the warm-up is decoded as before, with the filler prompt alone)."""
+        from voice_interviewer.stt.context import decoder_terms
+
+        problem = self.director.problem
+        return decoder_terms(self.director.content, problem) if problem is not None else ()
+
     def revise_turn(self, turn_index: int, final_text: str) -> None:
         """The accurate transcript of a candidate turn replaces the fast one: coverage,
         evidence and the scorecard use it; no new move is made. Journaled as its own

@@ -47,7 +47,13 @@ _RETRY_REASONS = ("repetition loop", "low word probability")
 
 @dataclass(frozen=True)
 class FinalPassConfig:
-    """Settings of the accurate final pass."""
+    """Settings of the accurate final pass (``[final_pass]`` in the config file)."""
+
+    enabled: bool = True
+    """Re-read each candidate turn after the reply to it has started (while the interviewer
+    speaks) and replace the live transcript with the result in the journal, the exports, the
+    scorecard's evidence and the director's coverage. Off: turns keep the fast per-segment
+    transcript, and the pass's model is never loaded (saves its ~100 MB and its CPU)."""
 
     model: str | None = None
     """faster-whisper model: None for the bundled tiny.en, a model folder, ``whisper-base``
