@@ -61,8 +61,8 @@ class Result:
         return any(e.type == "pushback" for e in self.director.state.events)
 
     def misquoted(self) -> list[tuple[str, str]]:
-        """(area, quote) for each quote of an area whose rating agrees with the expert's and
-        whose quotes the candidate file pins down, when the quote holds none of the phrases."""
+        """(area, quotes) for each area whose rating agrees with the expert's, whose earning
+        sentences the candidate file names by a phrase, and none of whose quotes is one."""
         card = self.director.scorecard
         assert card is not None
         out = []
@@ -70,9 +70,9 @@ class Result:
             phrases = self.candidate.evidence.get(area.area)
             if not phrases or area.area in self.disagreements():
                 continue
-            for ev in area.evidence:
-                if not any(p.lower() in ev.quote.lower() for p in phrases):
-                    out.append((area.area, ev.quote))
+            quotes = [ev.quote for ev in area.evidence]
+            if not any(p.lower() in q.lower() for p in phrases for q in quotes):
+                out.append((area.area, " / ".join(quotes) or "(no quote)"))
         return out
 
     def other_failures(self) -> list[str]:

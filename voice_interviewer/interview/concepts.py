@@ -54,10 +54,15 @@ class ConceptMatcher:
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))  # the longest synonym at a word wins
         self._together = [
-            (c.id, [tuple(f" {normalize(w)} " for w in group) for group in c.together])
+            (c.id, [tuple(f" {normalize(w)} " for w in group) for group in frame])
             for c in concepts.values()
-            if c.together
+            for frame in ((c.together,) if c.together else ()) + c.frames
         ]
+        self._unless = {
+            c.id: tuple(f" {normalize(w)} " for w in c.unless)
+            for c in concepts.values()
+            if c.unless
+        }
         self._yields = {c.id: set(c.yields_to) for c in concepts.values() if c.yields_to}
 
     def find(self, text: str) -> dict[str, Match]:
@@ -97,6 +102,13 @@ class ConceptMatcher:
         if self._yields:
             heard = {m.concept for m in out}
             out = [m for m in out if not self._yields.get(m.concept, set()) & heard]
+        if self._unless:
+            padded_text = f" {norm} "
+            out = [
+                m
+                for m in out
+                if not any(w in padded_text for w in self._unless.get(m.concept, ()))
+            ]
         out.sort(key=lambda m: (m.start, -m.end))
         return out
 
@@ -107,7 +119,7 @@ class ConceptMatcher:
         out: list[Match] = []
         for cid, groups in self._together:
             if cid in heard:
-                continue
+                continue  # heard already, by a synonym or an earlier frame
             spans = []
             for group in groups:
                 at = min((i for w in group if (i := padded_text.find(w)) >= 0), default=-1)
@@ -119,6 +131,7 @@ class ConceptMatcher:
                 start = min(a for a, _ in spans)
                 end = max(b for _, b in spans)
                 out.append(Match(cid, "together", offsets[start], offsets[end - 1] + 1))
+                heard.add(cid)
         return out
 
     def _joined_matches(self, norm: str, offsets: list[int], heard: set[str]) -> list[Match]:

@@ -177,6 +177,10 @@ def _concept(cid: str, raw: dict[str, Any], where: Path) -> Concept:
             raw.get("label", cid),
             tuple(raw["synonyms"]),
             together=tuple(tuple(group) for group in raw.get("together", ())),
+            frames=tuple(
+                tuple(tuple(group) for group in frame) for frame in raw.get("frames", ())
+            ),
+            unless=tuple(raw.get("unless", ())),
             yields_to=tuple(raw.get("yields_to", ())),
             choice=bool(raw.get("choice", False)),
         )

@@ -88,6 +88,12 @@ class Concept:
     together: tuple[tuple[str, ...], ...] = ()
     """Word groups that say the concept when one word of each group is in one sentence
     ("nightly batch" and "per request": batch versus real time, however it is phrased)."""
+    frames: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    """More word-group sets like ``together``, any one of which says the concept: the shape
+    of an explanation in plain words ("compare" + "inputs" + "what it was trained on")."""
+    unless: tuple[str, ...] = ()
+    """Words that, in the same sentence, show another sense of the concept's words ("cold
+    start" beside "new users" and "best sellers" is a product choice, not serving latency)."""
     yields_to: tuple[str, ...] = ()
     """Concepts that, heard in the same sentence, explain these words instead ("1 percent"
     in a canary is a rollout step, not an experiment's ramp-up)."""
