@@ -264,6 +264,7 @@ def _phases(raw: list[dict[str, Any]]) -> tuple[Phase, ...]:
             areas=tuple(p.get("areas", ())),
             opening_goals=tuple(p.get("opening_goals", ())),
             pushback_on=tuple(p.get("pushback_on", ())),
+            pushback_settled_by=tuple(p.get("pushback_settled_by", ())),
         )
         for p in raw
     )

@@ -30,6 +30,8 @@ class Phase:
     """What the opening question asks about (skipped when already covered)."""
     pushback_on: tuple[str, ...] = ()
     """Concepts that, said before the business objective and data, get a pushback."""
+    pushback_settled_by: tuple[str, ...] = ()
+    """Concepts that show the candidate has looked at the data already: no pushback then."""
 
 
 @dataclass(frozen=True)

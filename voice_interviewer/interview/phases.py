@@ -28,6 +28,8 @@ class PhasePolicy(Desk):
         trigger = set(state.phases.phase.pushback_on)
         if not asserted & trigger or state.flow.pushbacks >= _MAX_PUSHBACKS:
             return None
+        if any(self.covered(state, g) for g in state.phases.phase.pushback_settled_by):
+            return None  # the data came first: that is not jumping to the model
         asks = self.lines["pushback_questions"]
         missing = [g for g in asks if not self.covered(state, g)]
         if "business_objective" not in missing and "data_sources" not in missing:
