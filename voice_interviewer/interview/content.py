@@ -398,6 +398,7 @@ def _understanding(raw: dict[str, Any]) -> Understanding:
             digit_terms=tuple(e["digit_terms"]),
             alternative_min_words=int(e["alternative_min_words"]),
             list_item_max_words=int(e["list_item_max_words"]),
+            mechanism_min_words=int(e["mechanism_min_words"]),
         ),
         read_back=ReadBackRules(
             min_content_words=int(r["min_content_words"]),

@@ -257,6 +257,7 @@ class ExplainRules:
     digit_terms: tuple[str, ...]
     alternative_min_words: int
     list_item_max_words: int
+    mechanism_min_words: int
 
 
 @dataclass(frozen=True)
