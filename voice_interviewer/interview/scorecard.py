@@ -18,6 +18,8 @@ from voice_interviewer.interview.state import InterviewState
 _THIN_WORDS = 12
 # Explained sentences that make "you backed your choices with reasons" true.
 _REASONED = 3
+# The business objective counts as where the candidate started within this many design turns.
+_BUSINESS_FIRST_TURNS = 2
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,11 @@ def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
     business = card.first_turn(("business_objective",))
     model = card.first_turn(("model_architecture", "deep_model", "gbdt", "baseline"))
     pushed = any(e.type == "pushback" for e in state.events)
-    if business is not None and not pushed and (model is None or business < model):
+    # "Started from" the objective: among the first design turns, not a revenue dashboard
+    # named at the end.
+    opening = [t.index for t in state.candidate_turns(since)][:_BUSINESS_FIRST_TURNS]
+    started = business is not None and business in opening
+    if started and not pushed and (model is None or business < model):
         yield card.line("strength_business_first", turn=business)
     data = card.first_turn(("data_quality", "labeling", "class_imbalance"))
     if data is not None and data < probed.get("data_quality_early", data + 1):
@@ -277,6 +283,14 @@ def _improvements(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
     design = state.candidate_turns(since)
     if design and sum(len(t.text.split()) for t in design) / len(design) < _THIN_WORDS:
         yield card.line("improve_thin")
+    missed = [
+        goal
+        for phase in card.content.phases
+        for goal in phase.goals
+        if not state.coverage.covered(goal, since, questions=True)
+    ]
+    if missed:
+        yield card.line("improve_missed_goals", labels=card.labels(missed, 3))
     if all(a.rating == "Expert" for a in areas):
         yield card.line("improve_stretch")
     yield card.line("improve_production")
