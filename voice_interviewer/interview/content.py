@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -188,10 +188,23 @@ def _concept(cid: str, raw: dict[str, Any], where: Path) -> Concept:
         raise ContentError(f"{where}: concept {cid} lacks {e}") from e
 
 
-def _problem(path: Path, known: dict[str, Concept]) -> Problem:
+def _with_area_unless(concept: Concept, area_unless: dict[str, tuple[str, ...]]) -> Concept:
+    """A concept with its rubric area's ``unless`` words added to its own (rubric.toml: the
+    sense in which a whole area's words do not count, "evaluated on a test set" for
+    monitoring)."""
+    extra = area_unless.get(concept.area, ())
+    return replace(concept, unless=concept.unless + extra) if extra else concept
+
+
+def _problem(
+    path: Path, known: dict[str, Concept], area_unless: dict[str, tuple[str, ...]]
+) -> Problem:
     raw = _read_toml(path)
     try:
-        local = {cid: _concept(cid, c, path) for cid, c in raw.get("concepts", {}).items()}
+        local = {
+            cid: _with_area_unless(_concept(cid, c, path), area_unless)
+            for cid, c in raw.get("concepts", {}).items()
+        }
         problem = Problem(
             id=raw["id"],
             title=raw["title"],
@@ -415,13 +428,17 @@ def _load(root: Path) -> Content:
             f"interview content not found at {root}; set VOICE_INTERVIEWER_PROMPTS to the prompts/ folder"
         )
     concepts_path = root / "concepts.toml"
+    rubric_raw = _read_toml(root / "rubric.toml")
+    area_unless = {a["id"]: tuple(a.get("unless", ())) for a in rubric_raw.get("area", ())}
     concepts = {
-        cid: _concept(cid, c, concepts_path) for cid, c in _read_toml(concepts_path).items()
+        cid: _with_area_unless(_concept(cid, c, concepts_path), area_unless)
+        for cid, c in _read_toml(concepts_path).items()
     }
-    rubric, hint_rule, rating = _rubric(_read_toml(root / "rubric.toml"))
+    rubric, hint_rule, rating = _rubric(rubric_raw)
     res_raw = _read_toml(root / "resources.toml")
     problems = tuple(
-        _problem(path, concepts) for path in sorted((root / "problems").glob("*.toml"))
+        _problem(path, concepts, area_unless)
+        for path in sorted((root / "problems").glob("*.toml"))
     )
     content = Content(
         root=root,
