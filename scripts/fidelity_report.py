@@ -69,7 +69,13 @@ def section(title: str, results: list[Result], level: int = 2) -> list[str]:
     for area in RUBRIC_AREAS:
         hits = sum(r.ratings[area] == r.candidate.expected[area] for r in results)
         lines.append(f"| {area} | {hits} | {len(results)} | {hits / len(results):.0%} |")
-    lines += ["", f"{h}# Agreement by profile", "", "| profile | agree | of |", "| --- | ---: | ---: |"]
+    lines += [
+        "",
+        f"{h}# Agreement by profile",
+        "",
+        "| profile | agree | of |",
+        "| --- | ---: | ---: |",
+    ]
     by_profile: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in results:
         for area in RUBRIC_AREAS:

@@ -105,9 +105,7 @@ class ConceptMatcher:
         if self._unless:
             padded_text = f" {norm} "
             out = [
-                m
-                for m in out
-                if not any(w in padded_text for w in self._unless.get(m.concept, ()))
+                m for m in out if not any(w in padded_text for w in self._unless.get(m.concept, ()))
             ]
         out.sort(key=lambda m: (m.start, -m.end))
         return out

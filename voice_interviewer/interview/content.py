@@ -177,9 +177,7 @@ def _concept(cid: str, raw: dict[str, Any], where: Path) -> Concept:
             raw.get("label", cid),
             tuple(raw["synonyms"]),
             together=tuple(tuple(group) for group in raw.get("together", ())),
-            frames=tuple(
-                tuple(tuple(group) for group in frame) for frame in raw.get("frames", ())
-            ),
+            frames=tuple(tuple(tuple(group) for group in frame) for frame in raw.get("frames", ())),
             unless=tuple(raw.get("unless", ())),
             yields_to=tuple(raw.get("yields_to", ())),
             choice=bool(raw.get("choice", False)),
@@ -437,8 +435,7 @@ def _load(root: Path) -> Content:
     rubric, hint_rule, rating = _rubric(rubric_raw)
     res_raw = _read_toml(root / "resources.toml")
     problems = tuple(
-        _problem(path, concepts, area_unless)
-        for path in sorted((root / "problems").glob("*.toml"))
+        _problem(path, concepts, area_unless) for path in sorted((root / "problems").glob("*.toml"))
     )
     content = Content(
         root=root,
