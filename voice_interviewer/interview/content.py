@@ -53,6 +53,7 @@ __all__ = [
     "Problem",
     "default_prompts_dir",
     "load_content",
+    "read_problem",
 ]
 
 PROMPTS_ENV = "VOICE_INTERVIEWER_PROMPTS"
@@ -169,16 +170,35 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ContentError(f"{path}: {e}") from e
 
 
+def _words(value: Any, what: str, where: Path) -> tuple[str, ...]:
+    """A list of words or phrases, or a clear error (a frame missing a bracket would otherwise
+    be read as single letters)."""
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise ContentError(f"{where}: {what} must be a list of words or phrases, got {value!r}")
+    return tuple(value)
+
+
+def _groups(value: Any, what: str, where: Path) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(value, list) or len(value) < 2:
+        raise ContentError(f"{where}: {what} must be a list of two or more word groups")
+    return tuple(
+        _words(group, f"each group of {what} (a list of word groups)", where) for group in value
+    )
+
+
 def _concept(cid: str, raw: dict[str, Any], where: Path) -> Concept:
     try:
+        together = raw.get("together")
         return Concept(
             cid,
             raw["area"],
             raw.get("label", cid),
-            tuple(raw["synonyms"]),
-            together=tuple(tuple(group) for group in raw.get("together", ())),
-            frames=tuple(tuple(tuple(group) for group in frame) for frame in raw.get("frames", ())),
-            unless=tuple(raw.get("unless", ())),
+            _words(raw["synonyms"], f"{cid}.synonyms", where),
+            together=_groups(together, f"{cid}.together", where) if together else (),
+            frames=tuple(
+                _groups(frame, f"a frame of {cid}", where) for frame in raw.get("frames", ())
+            ),
+            unless=_words(raw.get("unless", []), f"{cid}.unless", where),
             yields_to=tuple(raw.get("yields_to", ())),
             choice=bool(raw.get("choice", False)),
         )
@@ -230,7 +250,7 @@ def _problem(
     if problem.difficulty not in DIFFICULTIES:
         raise ContentError(f"{path}: difficulty must be one of {DIFFICULTIES}")
     if [h.level for h in problem.hints] != [1, 2, 3, 4]:
-        raise ContentError(f"{path}: needs hints at levels 1, 2, 3, 4")
+        raise ContentError(f"{path}: hints must be levels 1..4 in order")
     for area, ids in problem.key_concepts.items():
         for cid in ids:
             if cid not in known and cid not in local:
@@ -245,6 +265,14 @@ def _problem(
                 "of concepts.toml"
             )
     return problem
+
+
+def read_problem(path: Path, content: Content) -> Problem:
+    """One problem file read and checked as the interview would read it, against ``content``'s
+    concepts and rubric (scripts/check_problem.py: a problem file before it joins the bank).
+    Raises ContentError saying what to fix."""
+    area_unless = {a.id: a.unless for a in content.rubric if a.unless}
+    return _problem(path, content.concepts, area_unless)
 
 
 def load_content(root: Path | None = None) -> Content:
@@ -311,6 +339,7 @@ def _rubric(raw: dict[str, Any]) -> tuple[tuple[RubricArea, ...], HintRule, Rati
             expert_min=int(a.get("expert_min", 2)),
             novice_concepts=tuple(a.get("novice_concepts", ())),
             supporting_concepts=tuple(a.get("supporting_concepts", ())),
+            unless=_words(a.get("unless", []), f"area {a['id']}.unless", Path("rubric.toml")),
         )
         for a in raw["area"]
     )
@@ -427,12 +456,12 @@ def _load(root: Path) -> Content:
         )
     concepts_path = root / "concepts.toml"
     rubric_raw = _read_toml(root / "rubric.toml")
-    area_unless = {a["id"]: tuple(a.get("unless", ())) for a in rubric_raw.get("area", ())}
+    rubric, hint_rule, rating = _rubric(rubric_raw)
+    area_unless = {a.id: a.unless for a in rubric if a.unless}
     concepts = {
         cid: _with_area_unless(_concept(cid, c, concepts_path), area_unless)
         for cid, c in _read_toml(concepts_path).items()
     }
-    rubric, hint_rule, rating = _rubric(rubric_raw)
     res_raw = _read_toml(root / "resources.toml")
     problems = tuple(
         _problem(path, concepts, area_unless) for path in sorted((root / "problems").glob("*.toml"))

@@ -118,6 +118,9 @@ class RubricArea:
     """Concepts that show only the Novice descriptor ("single model, REST API")."""
     supporting_concepts: tuple[str, ...] = ()
     """Concepts that count only beside another concept of the area (a metric, no test)."""
+    unless: tuple[str, ...] = ()
+    """Words that, in a sentence, mean none of the area's concepts is meant there (an
+    evaluation before release is not monitoring); added to each concept's own ``unless``."""
 
 
 @dataclass(frozen=True)
