@@ -484,11 +484,29 @@ def _load(root: Path) -> Content:
         warmup=_warmup(_read_toml(root / "warmup.toml")),
         requests=_requests(_read_toml(root / "requests.toml")),
         understanding=_understanding(_read_toml(root / "understanding.toml")),
-        lines=_read_toml(root / "lines.toml"),
+        lines=_check_feedback(_read_toml(root / "lines.toml"), root / "lines.toml"),
         diagrams={p.stem: p.read_text(encoding="utf-8") for p in (root / "diagrams").glob("*.txt")},
     )
     _check_references(content)
     return content
+
+
+FEEDBACK_RULES = (
+    "thin_words",
+    "reasoned_sentences",
+    "business_first_turns",
+    "clarifying_questions",
+    "no_hint_turns",
+)
+
+
+def _check_feedback(lines: dict[str, Any], where: Path) -> dict[str, Any]:
+    """lines.toml [feedback]: every threshold the scorecard reads, as a positive integer."""
+    rules = lines.get("feedback", {})
+    for key in FEEDBACK_RULES:
+        if not isinstance(rules.get(key), int) or rules[key] < 1:
+            raise ContentError(f"{where}: [feedback] needs {key} as a positive whole number")
+    return lines
 
 
 def _check_references(content: Content) -> None:
