@@ -111,6 +111,14 @@ def test_plain_word_explanations_find_the_concept(matcher, text, concept):
         # Word groups that only look like the concept.
         ("Then the heavy model scores the remaining ten percent.", "ramp_up"),
         ("We track how many users click report spam every day.", "sample_size"),
+        ("We'd train a random forest on 10 percent of users.", "ab_test"),
+        ("Half of the users search on mobile, so the new ranking must be fast.", "ab_test"),
+        ("We keep the old model on a few servers for a quarter.", "holdout"),
+        ("We retrain it when we have time.", "retraining_trigger"),
+        (
+            "Every night we compare today's orders with last month's to build the prep feature.",
+            "data_drift",
+        ),
     ],
 )
 def test_other_senses_do_not_fire(matcher, text, concept):
