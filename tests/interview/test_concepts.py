@@ -115,6 +115,8 @@ def test_plain_word_explanations_find_the_concept(matcher, text, concept):
         ("Half of the users search on mobile, so the new ranking must be fast.", "ab_test"),
         ("We keep the old model on a few servers for a quarter.", "holdout"),
         ("We retrain it when we have time.", "retraining_trigger"),
+        ("If we retrain, the backfill has to run first.", "retraining_trigger"),
+        ("We check for errors in the data every day.", "accuracy_tracking"),
         (
             "Every night we compare today's orders with last month's to build the prep feature.",
             "data_drift",
