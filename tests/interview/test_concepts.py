@@ -116,6 +116,7 @@ def test_plain_word_explanations_find_the_concept(matcher, text, concept):
         ("We keep the old model on a few servers for a quarter.", "holdout"),
         ("We retrain it when we have time.", "retraining_trigger"),
         ("If we retrain, the backfill has to run first.", "retraining_trigger"),
+        ("Features like watch hours over the last week versus the last month.", "data_drift"),
         ("We check for errors in the data every day.", "accuracy_tracking"),
         (
             "Every night we compare today's orders with last month's to build the prep feature.",
