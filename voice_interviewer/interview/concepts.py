@@ -99,14 +99,15 @@ class ConceptMatcher:
         if len(heard) < len(self.concepts):
             out += self._joined_matches(norm, offsets, heard)
         out += self._together_matches(norm, offsets, {m.concept for m in out})
-        if self._yields:
-            heard = {m.concept for m in out}
-            out = [m for m in out if not self._yields.get(m.concept, set()) & heard]
+        # Another sense first: a concept not meant here cannot make another one yield to it.
         if self._unless:
             padded_text = f" {norm} "
             out = [
                 m for m in out if not any(w in padded_text for w in self._unless.get(m.concept, ()))
             ]
+        if self._yields:
+            heard = {m.concept for m in out}
+            out = [m for m in out if not self._yields.get(m.concept, set()) & heard]
         out.sort(key=lambda m: (m.start, -m.end))
         return out
 
