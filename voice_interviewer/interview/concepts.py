@@ -53,8 +53,16 @@ class ConceptMatcher:
                     )
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))  # the longest synonym at a word wins
+        # Each group word with its first token: a group can only be in a sentence holding one
+        # of those tokens, a set lookup that spares most string searches.
         self._together = [
-            (c.id, [tuple(f" {normalize(w)} " for w in group) for group in frame])
+            (
+                c.id,
+                [
+                    tuple((normalize(w).split(" ", 1)[0], f" {normalize(w)} ") for w in group)
+                    for group in frame
+                ],
+            )
             for c in concepts.values()
             for frame in ((c.together,) if c.together else ()) + c.frames
         ]
@@ -115,16 +123,21 @@ class ConceptMatcher:
         """Concepts said by one word of each of their groups in the same text; the match
         spans from the first of those words to the last."""
         padded_text = f" {norm} "
+        tokens = set(norm.split())
         out: list[Match] = []
         for cid, groups in self._together:
             if cid in heard:
                 continue  # heard already, by a synonym or an earlier frame
             spans = []
             for group in groups:
-                at = min((i for w in group if (i := padded_text.find(w)) >= 0), default=-1)
-                if at < 0:
+                found = [
+                    (at, w)
+                    for first, w in group
+                    if first in tokens and (at := padded_text.find(w)) >= 0
+                ]
+                if not found:
                     break
-                word = next(w for w in group if padded_text.find(w) == at)
+                at, word = min(found)
                 spans.append((at, at + len(word) - 2))
             else:
                 start = min(a for a, _ in spans)
