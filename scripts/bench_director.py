@@ -1,11 +1,11 @@
 """The director's time per move: every turn of the calibration candidates
-(tests/calibration/candidates/) played through ``Director.respond`` on a virtual clock,
+(tests/calibration/candidates/, or another set with --set) played through ``Director.respond`` on a virtual clock,
 including the wrap-up that builds the scorecard, plus the ``fork()`` the voice loop makes for
 a speculative turn at every segment pause. Prints p50/p95/max of the wall time and of the
 thread's CPU time (the wall time on a busy machine includes waiting for a core, which the
 CPU time does not); the budget is p95 <= 20 ms.
 
-    .venv/bin/python scripts/bench_director.py [--rounds 3] [--json out.json]
+    .venv/bin/python scripts/bench_director.py [--rounds 3] [--set all] [--json out.json]
 """
 
 from __future__ import annotations
@@ -31,9 +31,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def measure(rounds: int) -> dict[str, object]:
+SETS = ("candidates", "authored", "heldout")
+
+
+def measure(rounds: int, sets: tuple[str, ...] = ("candidates",)) -> dict[str, object]:
     content = load_content()
-    candidates = load_candidates(ROOT / "tests" / "calibration" / "candidates")
+    candidates = [
+        c for name in sets for c in load_candidates(ROOT / "tests" / "calibration" / name)
+    ]
     moves: list[float] = []
     cpu: list[float] = []
     forks: list[float] = []
@@ -79,8 +84,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="times each candidate is played")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--set", choices=[*SETS, "all"], default="candidates", help="calibration set(s) to play"
+    )
     args = parser.parse_args()
-    figures = measure(args.rounds)
+    figures = measure(args.rounds, SETS if args.set == "all" else (args.set,))
     print(
         f"director, {figures['moves']} moves ({figures['candidates']} candidates x "
         f"{figures['rounds']}): p50 {figures['move_p50_ms']} ms, p95 {figures['move_p95_ms']} ms, "

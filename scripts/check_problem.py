@@ -1,57 +1,83 @@
-"""Check problem files against the format in voice_interviewer/prompts/README.md: python scripts/check_problem.py voice_interviewer/prompts/problems/*.toml"""
+"""Check problem files before they join the bank, the way the interview reads them (through
+the content layer, voice_interviewer/interview/content.py), against the format in
+voice_interviewer/prompts/README.md:
+
+    .venv/bin/python scripts/check_problem.py voice_interviewer/prompts/problems/*.toml
+
+Exit 0 when every file is fine, 1 with one line per problem found.
+"""
+
+from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import tomllib
+from voice_interviewer.interview.content import (
+    RUBRIC_AREAS,
+    Content,
+    ContentError,
+    Problem,
+    load_content,
+    read_problem,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-AREAS = {"feature_engineering", "model_serving", "monitoring", "experiment_design"}
-GLOBAL = tomllib.loads((ROOT / "voice_interviewer/prompts/concepts.toml").read_text())
+NON_RATED_AREAS = ("scope", "data", "modeling")
+MIN_SCOPE_FACTS = 3
+MIN_KEY_CONCEPTS = 3
+MIN_FOLLOW_UPS = 2
 
-errors = []
-for name in sys.argv[1:]:
-    path = Path(name)
-    p = tomllib.loads(path.read_text())
 
-    def err(msg: str, path: Path = path) -> None:
-        errors.append(f"{path.name}: {msg}")
-
-    if p.get("id") != path.stem:
-        err("id must equal the file name")
-    if p.get("difficulty") not in {"easy", "medium", "hard"}:
-        err("difficulty must be easy|medium|hard")
+def problems_in(path: Path, problem: Problem, content: Content) -> list[str]:
+    """What is wrong with a problem the content layer could read."""
+    found = []
+    if problem.id != path.stem:
+        found.append("id must equal the file name")
     for key in ("title", "question"):
-        if not p.get(key):
-            err(f"missing {key}")
-    if len(p.get("scope", [])) < 3:
-        err("needs 3+ scope facts")
-    for fact in p.get("scope", []):
-        if not (fact.get("topic") and fact.get("keywords") and fact.get("answer")):
-            err(f"scope fact incomplete: {fact}")
-    levels = [h.get("level") for h in p.get("hints", [])]
-    if levels != [1, 2, 3, 4]:
-        err(f"hints must be levels 1..4 in order, got {levels}")
-    for h in p.get("hints", []):
-        if not set(h.get("reveals", [])) <= AREAS or not h.get("text"):
-            err(f"hint {h.get('level')} needs text and reveals from {sorted(AREAS)}")
-    local = p.get("concepts", {})
-    for cid, c in local.items():
-        if cid in GLOBAL:
-            err(f"local concept {cid} shadows a global one")
-        if c.get("area") not in AREAS | {"scope", "data", "modeling"} or not c.get("synonyms"):
-            err(f"local concept {cid} needs an area and synonyms")
-    kc = p.get("key_concepts", {})
-    if set(kc) != AREAS:
-        err(f"key_concepts must have exactly the areas {sorted(AREAS)}")
-    for area, ids in kc.items():
-        if len(ids) < 3:
-            err(f"key_concepts.{area} needs 3+ concepts")
-        for cid in ids:
-            if cid not in GLOBAL and cid not in local:
-                err(f"unknown concept id {cid} in key_concepts.{area}")
-    if len(p.get("follow_ups", [])) < 2:
-        err("needs 2+ follow_ups")
+        if not getattr(problem, key).strip():
+            found.append(f"missing {key}")
+    if len(problem.scope) < MIN_SCOPE_FACTS:
+        found.append(f"needs {MIN_SCOPE_FACTS}+ scope facts")
+    for fact in problem.scope:
+        if not (fact.topic and fact.keywords and fact.answer):
+            found.append(f"scope fact {fact.topic!r} needs a topic, keywords and an answer")
+    for hint in problem.hints:
+        if not hint.text.strip() or not set(hint.reveals) <= set(RUBRIC_AREAS):
+            found.append(f"hint {hint.level} needs text and reveals from {list(RUBRIC_AREAS)}")
+    for cid, concept in problem.concepts.items():
+        if cid in content.concepts:
+            found.append(f"local concept {cid} shadows a global one")
+        if concept.area not in (*RUBRIC_AREAS, *NON_RATED_AREAS):
+            found.append(f"local concept {cid} has unknown area {concept.area!r}")
+    if set(problem.key_concepts) != set(RUBRIC_AREAS):
+        found.append(f"key_concepts must have exactly the areas {list(RUBRIC_AREAS)}")
+    for area, ids in problem.key_concepts.items():
+        if len(ids) < MIN_KEY_CONCEPTS:
+            found.append(f"key_concepts.{area} needs {MIN_KEY_CONCEPTS}+ concepts")
+    if len(problem.follow_ups) < MIN_FOLLOW_UPS:
+        found.append(f"needs {MIN_FOLLOW_UPS}+ follow_ups")
+    return found
 
-print("\n".join(errors) or f"ok: {len(sys.argv) - 1} problem file(s)")
-sys.exit(1 if errors else 0)
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    content = load_content()
+    errors = []
+    for name in argv:
+        path = Path(name)
+        if not path.is_file():
+            errors.append(f"{name}: no such file")
+            continue
+        try:
+            problem = read_problem(path, content)
+        except ContentError as e:
+            errors.append(str(e))
+            continue
+        errors += [f"{path.name}: {msg}" for msg in problems_in(path, problem, content)]
+    print("\n".join(errors) or f"ok: {len(argv)} problem file(s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

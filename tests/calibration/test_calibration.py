@@ -1,6 +1,7 @@
 """The director's ratings held to an expert's: the calibration candidates (written blind, with
 the ratings an experienced interviewer gave them) must agree on at least 85% of area ratings
-and never be two levels apart; docs/fidelity.md shows the result and must be current."""
+and never be two levels apart, on the tuned set and on the authored set; docs/fidelity.md
+shows the result and must be current. The held-out set is the lead's and is not run here."""
 
 from __future__ import annotations
 
@@ -16,11 +17,22 @@ from voice_interviewer.interview.scoring import LEVELS
 
 ROOT = Path(__file__).resolve().parents[2]
 CANDIDATES = load_candidates(ROOT / "tests" / "calibration" / "candidates")
+AUTHORED = load_candidates(ROOT / "tests" / "calibration" / "authored")
 
 
 @pytest.fixture(scope="module")
-def results(content):
+def tuned(content):
     return [run(content, c) for c in CANDIDATES]
+
+
+@pytest.fixture(scope="module")
+def authored(content):
+    return [run(content, c) for c in AUTHORED]
+
+
+@pytest.fixture(scope="module", params=["tuned", "authored"])
+def results(request):
+    return request.getfixturevalue(request.param)
 
 
 def test_the_set_is_large_and_covers_the_bank_and_the_profiles(content):
@@ -52,6 +64,23 @@ def test_agreement_is_at_least_85_percent_and_never_two_levels_apart(results):
         if abs(LEVELS.index(r.ratings[a]) - LEVELS.index(r.candidate.expected[a])) >= 2
     ]
     assert agree / total >= 0.85, f"{agree}/{total}"
+
+
+def test_the_authored_set_covers_natural_requests_and_paraphrases(content):
+    assert len(AUTHORED) >= 24
+    assert not {c.id for c in AUTHORED} & {c.id for c in CANDIDATES}
+    assert {c.problem for c in AUTHORED} <= {p.id for p in content.problems}
+    assert len({c.problem for c in AUTHORED}) >= 10
+    assert sum(c.hints is not None and c.hints >= 3 for c in AUTHORED) >= 5
+    assert {c.model_pushback for c in AUTHORED} >= {True, False}
+    for c in AUTHORED:
+        assert all(c.expected[a] in LEVELS and c.reasons[a] for a in RUBRIC_AREAS), c.id
+
+
+def test_hint_requests_pushback_and_pinned_quotes(authored):
+    """Every hint request in other words is heard (and only those), the pushback on jumping
+    to the model comes exactly when expected, and each pinned earning sentence is quoted."""
+    assert [line for r in authored for line in r.other_failures()] == []
 
 
 def test_buzzword_candidates_are_never_expert(results):

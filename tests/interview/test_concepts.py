@@ -62,6 +62,72 @@ def test_look_alikes_do_not_fire(matcher, text, concept):
     assert concept not in matcher.find(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # Explanations in plain words (a concept's `frames`), none of them a synonym.
+        (
+            "Each night we check whether the incoming requests still resemble the data the "
+            "model was trained on.",
+            "data_drift",
+        ),
+        (
+            "When the error against actual arrivals keeps growing for a week, a retrain kicks "
+            "off automatically.",
+            "retraining_trigger",
+        ),
+        (
+            "The new model scores every request alongside the current one without affecting "
+            "any decision.",
+            "shadow_scoring",
+        ),
+        ("Accounts are randomly assigned to the old or the new ranker.", "ab_test"),
+        ("Half of the visitors get the new ranking and the rest keep the old one.", "ab_test"),
+        ("We'd keep a small group on the old model for six months.", "holdout"),
+        ("We stop the test if checkout conversion drops.", "guardrail_metrics"),
+        ("We work out how many users each arm needs to detect a 2 percent lift.", "sample_size"),
+        ("Only the borderline cases go on to the heavier model.", "latency_optimization"),
+    ],
+)
+def test_plain_word_explanations_find_the_concept(matcher, text, concept):
+    assert concept in matcher.find(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # Another sense of the concept's words (a concept's or its area's `unless`).
+        ("A new user with no history sees the best sellers, that's our cold start.", "cold_start"),
+        ("We evaluated precision and recall on the test set.", "accuracy_tracking"),
+        ("Before each release we track accuracy on a golden set.", "accuracy_tracking"),
+        (
+            "For new products with no history we fall back to the category average.",
+            "latency_optimization",
+        ),
+        (
+            "For the experiment, 1 percent of users get the new model, then 10 percent.",
+            "canary_deployment",
+        ),
+        # Word groups that only look like the concept.
+        ("Then the heavy model scores the remaining ten percent.", "ramp_up"),
+        ("We track how many users click report spam every day.", "sample_size"),
+        ("We'd train a random forest on 10 percent of users.", "ab_test"),
+        ("Half of the users search on mobile, so the new ranking must be fast.", "ab_test"),
+        ("We keep the old model on a few servers for a quarter.", "holdout"),
+        ("We retrain it when we have time.", "retraining_trigger"),
+        ("If we retrain, the backfill has to run first.", "retraining_trigger"),
+        ("Features like watch hours over the last week versus the last month.", "data_drift"),
+        ("We check for errors in the data every day.", "accuracy_tracking"),
+        (
+            "Every night we compare today's orders with last month's to build the prep feature.",
+            "data_drift",
+        ),
+    ],
+)
+def test_other_senses_do_not_fire(matcher, text, concept):
+    assert concept not in matcher.find(text)
+
+
 def test_match_span_points_at_the_original_words(matcher):
     text = "Honestly, we'd use Point-In-Time joins here."
     match = matcher.find(text)["point_in_time"]

@@ -121,6 +121,27 @@ def test_check_problem_script_rejects_a_broken_problem(tmp_path):
     assert "levels 1..4" in result.stdout
 
 
+def test_check_problem_script_rejects_a_frame_without_its_groups(tmp_path):
+    """A frame is a list of word groups; one written as a single group of words (a missing
+    bracket) would be read letter by letter, so the content layer refuses it."""
+    good = (PROMPTS / "problems" / "churn_prediction.toml").read_text(encoding="utf-8")
+    broken = tmp_path / "churn_prediction.toml"
+    frame = '\nframes = [["uplift", "treatment"]]\n'
+    broken.write_text(
+        good.replace("\n[concepts.uplift_modeling]\n", "\n[concepts.uplift_modeling]" + frame, 1),
+        encoding="utf-8",
+    )
+    assert broken.read_text(encoding="utf-8") != good
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_problem.py"), str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "uplift_modeling" in result.stdout and "word groups" in result.stdout
+
+
 # --- interviewer notes, warm-up, phases, rubric, diagrams, resources ---------------------------
 def test_the_first_seven_notes_are_probes_verbatim(content, seed):
     notes = seed_notes(seed)

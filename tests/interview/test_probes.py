@@ -223,6 +223,20 @@ def test_no_pushback_once_objective_and_data_are_stated(content):
     assert move.kind != MoveKind.PUSHBACK and s.events("pushback") == []
 
 
+def test_no_pushback_once_the_data_was_discussed(content):
+    """The seed pushes back on jumping to the model "without understanding the data": a
+    candidate who looked at the labels and their quality first has not jumped, even with the
+    objective still open."""
+    s = scenario(content, problem_id="recommendation")
+    s.say(
+        "Before any model I'd look at the labels: purchases are sparse and clicks are noisy, "
+        "and bot sessions inflate clicks, so I'd clean those out first.",
+        20,
+    )
+    move = s.say("Then I would use a two tower neural network with attention layers.", 20)
+    assert move.kind != MoveKind.PUSHBACK and s.events("pushback") == []
+
+
 def test_pushback_at_most_twice(content):
     s = scenario(content, problem_id="recommendation")
     kinds = [

@@ -333,3 +333,20 @@ def test_the_rating_rules_are_data(content, tmp_path):
     assert not lenient.rating.expert_needs_explained
     s = _say_all(lenient, BUZZWORDS)
     assert _ratings(s)["feature_engineering"] == "Expert"
+
+
+def test_the_first_quote_is_the_sentence_that_earned_the_rating(content):
+    """A metric on its own earns nothing for experiment design (a supporting concept), so a
+    sentence naming several metrics is not quoted before the test that earned Intermediate."""
+    s = _say_all(
+        content,
+        [
+            "The success metric would be conversion rate, and I'd look at statistical "
+            "significance and the primary metric.",
+            "We'd A/B test the new ranker against the current one.",
+        ],
+        problem="recommendation",
+    )
+    area = next(a for a in s.director.scorecard.areas if a.area == "experiment_design")
+    assert area.rating == "Intermediate"
+    assert "A/B test the new ranker" in area.evidence[0].quote

@@ -20,6 +20,16 @@ OWN = [
     ("is there a feature store already?", "question", "asserts", None),
     ("the data is in the warehouse, right", "question", "asserts", None),
     ("I don't know what PSI is", "statement", "admits", False),
+    # A list that only illustrates a mechanism stated in a long clause explains; a bare list
+    # of terms does not.
+    (
+        "every week I'd compare the incoming features against what the model was trained on, "
+        "watch hours, plan mix, payment failures",
+        "statement",
+        "asserts",
+        True,
+    ),
+    ("Redis, Kafka, Flink, a feature store, point in time joins", "statement", "asserts", False),
     ("honestly I've never set up a canary", "statement", "admits", False),
     ("shadow scoring, I've only heard of it", "statement", "admits", False),
     ("drift detection is overkill for a first version", "statement", "dismisses", False),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice_interviewer.clock import VirtualClock
@@ -35,6 +35,12 @@ class Candidate:
     turns: tuple[str, ...]
     expected: dict[str, str]
     reasons: dict[str, str]
+    hints: int | None = None
+    """How many hint requests the interviewer should hear (optional)."""
+    model_pushback: bool | None = None
+    """Whether the interviewer should push back on jumping to the model (optional)."""
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per area: phrases of the sentences that earned the rating; each quote holds one."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,38 @@ class Result:
 
     def disagreements(self) -> list[str]:
         return [a for a in RUBRIC_AREAS if self.ratings[a] != self.candidate.expected[a]]
+
+    def hints_heard(self) -> int:
+        return len(self.director.state.hints)
+
+    def pushed_back(self) -> bool:
+        return any(e.type == "pushback" for e in self.director.state.events)
+
+    def misquoted(self) -> list[tuple[str, str]]:
+        """(area, quotes) for each area whose rating agrees with the expert's, whose earning
+        sentences the candidate file names by a phrase, and none of whose quotes is one."""
+        card = self.director.scorecard
+        assert card is not None
+        out = []
+        for area in card.areas:
+            phrases = self.candidate.evidence.get(area.area)
+            if not phrases or area.area in self.disagreements():
+                continue
+            quotes = [ev.quote for ev in area.evidence]
+            if not any(p.lower() in q.lower() for p in phrases for q in quotes):
+                out.append((area.area, " / ".join(quotes) or "(no quote)"))
+        return out
+
+    def other_failures(self) -> list[str]:
+        """The optional expectations (hints heard, pushback, evidence) this run misses."""
+        c = self.candidate
+        out = []
+        if c.hints is not None and self.hints_heard() != c.hints:
+            out.append(f"{c.id}: heard {self.hints_heard()} hint requests, expected {c.hints}")
+        if c.model_pushback is not None and self.pushed_back() != c.model_pushback:
+            out.append(f"{c.id}: pushback {self.pushed_back()}, expected {c.model_pushback}")
+        out += [f"{c.id}: {area} quotes {quote!r}" for area, quote in self.misquoted()]
+        return out
 
 
 def load_candidates(folder: Path) -> list[Candidate]:
@@ -63,6 +101,13 @@ def load_candidates(folder: Path) -> list[Candidate]:
                 turns=tuple(raw["turns"]),
                 expected={a: raw["expected"][a]["rating"] for a in RUBRIC_AREAS},
                 reasons={a: raw["expected"][a].get("reason", "") for a in RUBRIC_AREAS},
+                hints=raw.get("hints"),
+                model_pushback=raw.get("model_pushback"),
+                evidence={
+                    a: tuple(raw["expected"][a]["evidence"])
+                    for a in RUBRIC_AREAS
+                    if raw["expected"][a].get("evidence")
+                },
             )
         )
     return out

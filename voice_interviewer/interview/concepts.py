@@ -53,11 +53,24 @@ class ConceptMatcher:
                     )
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))  # the longest synonym at a word wins
+        # Each group word with its first token: a group can only be in a sentence holding one
+        # of those tokens, a set lookup that spares most string searches.
         self._together = [
-            (c.id, [tuple(f" {normalize(w)} " for w in group) for group in c.together])
+            (
+                c.id,
+                [
+                    tuple((normalize(w).split(" ", 1)[0], f" {normalize(w)} ") for w in group)
+                    for group in frame
+                ],
+            )
             for c in concepts.values()
-            if c.together
+            for frame in ((c.together,) if c.together else ()) + c.frames
         ]
+        self._unless = {
+            c.id: tuple(f" {normalize(w)} " for w in c.unless)
+            for c in concepts.values()
+            if c.unless
+        }
         self._yields = {c.id: set(c.yields_to) for c in concepts.values() if c.yields_to}
 
     def find(self, text: str) -> dict[str, Match]:
@@ -94,6 +107,12 @@ class ConceptMatcher:
         if len(heard) < len(self.concepts):
             out += self._joined_matches(norm, offsets, heard)
         out += self._together_matches(norm, offsets, {m.concept for m in out})
+        # Another sense first: a concept not meant here cannot make another one yield to it.
+        if self._unless:
+            padded_text = f" {norm} "
+            out = [
+                m for m in out if not any(w in padded_text for w in self._unless.get(m.concept, ()))
+            ]
         if self._yields:
             heard = {m.concept for m in out}
             out = [m for m in out if not self._yields.get(m.concept, set()) & heard]
@@ -104,21 +123,27 @@ class ConceptMatcher:
         """Concepts said by one word of each of their groups in the same text; the match
         spans from the first of those words to the last."""
         padded_text = f" {norm} "
+        tokens = set(norm.split())
         out: list[Match] = []
         for cid, groups in self._together:
             if cid in heard:
-                continue
+                continue  # heard already, by a synonym or an earlier frame
             spans = []
             for group in groups:
-                at = min((i for w in group if (i := padded_text.find(w)) >= 0), default=-1)
-                if at < 0:
+                found = [
+                    (at, w)
+                    for first, w in group
+                    if first in tokens and (at := padded_text.find(w)) >= 0
+                ]
+                if not found:
                     break
-                word = next(w for w in group if padded_text.find(w) == at)
+                at, word = min(found)
                 spans.append((at, at + len(word) - 2))
             else:
                 start = min(a for a, _ in spans)
                 end = max(b for _, b in spans)
                 out.append(Match(cid, "together", offsets[start], offsets[end - 1] + 1))
+                heard.add(cid)
         return out
 
     def _joined_matches(self, norm: str, offsets: list[int], heard: set[str]) -> list[Match]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ __all__ = [
     "Problem",
     "default_prompts_dir",
     "load_content",
+    "read_problem",
 ]
 
 PROMPTS_ENV = "VOICE_INTERVIEWER_PROMPTS"
@@ -169,14 +170,35 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ContentError(f"{path}: {e}") from e
 
 
+def _words(value: Any, what: str, where: Path) -> tuple[str, ...]:
+    """A list of words or phrases, or a clear error (a frame missing a bracket would otherwise
+    be read as single letters)."""
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise ContentError(f"{where}: {what} must be a list of words or phrases, got {value!r}")
+    return tuple(value)
+
+
+def _groups(value: Any, what: str, where: Path) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(value, list) or len(value) < 2:
+        raise ContentError(f"{where}: {what} must be a list of two or more word groups")
+    return tuple(
+        _words(group, f"each group of {what} (a list of word groups)", where) for group in value
+    )
+
+
 def _concept(cid: str, raw: dict[str, Any], where: Path) -> Concept:
     try:
+        together = raw.get("together")
         return Concept(
             cid,
             raw["area"],
             raw.get("label", cid),
-            tuple(raw["synonyms"]),
-            together=tuple(tuple(group) for group in raw.get("together", ())),
+            _words(raw["synonyms"], f"{cid}.synonyms", where),
+            together=_groups(together, f"{cid}.together", where) if together else (),
+            frames=tuple(
+                _groups(frame, f"a frame of {cid}", where) for frame in raw.get("frames", ())
+            ),
+            unless=_words(raw.get("unless", []), f"{cid}.unless", where),
             yields_to=tuple(raw.get("yields_to", ())),
             choice=bool(raw.get("choice", False)),
         )
@@ -184,10 +206,23 @@ def _concept(cid: str, raw: dict[str, Any], where: Path) -> Concept:
         raise ContentError(f"{where}: concept {cid} lacks {e}") from e
 
 
-def _problem(path: Path, known: dict[str, Concept]) -> Problem:
+def _with_area_unless(concept: Concept, area_unless: dict[str, tuple[str, ...]]) -> Concept:
+    """A concept with its rubric area's ``unless`` words added to its own (rubric.toml: the
+    sense in which a whole area's words do not count, "evaluated on a test set" for
+    monitoring)."""
+    extra = area_unless.get(concept.area, ())
+    return replace(concept, unless=concept.unless + extra) if extra else concept
+
+
+def _problem(
+    path: Path, known: dict[str, Concept], area_unless: dict[str, tuple[str, ...]]
+) -> Problem:
     raw = _read_toml(path)
     try:
-        local = {cid: _concept(cid, c, path) for cid, c in raw.get("concepts", {}).items()}
+        local = {
+            cid: _with_area_unless(_concept(cid, c, path), area_unless)
+            for cid, c in raw.get("concepts", {}).items()
+        }
         problem = Problem(
             id=raw["id"],
             title=raw["title"],
@@ -215,7 +250,7 @@ def _problem(path: Path, known: dict[str, Concept]) -> Problem:
     if problem.difficulty not in DIFFICULTIES:
         raise ContentError(f"{path}: difficulty must be one of {DIFFICULTIES}")
     if [h.level for h in problem.hints] != [1, 2, 3, 4]:
-        raise ContentError(f"{path}: needs hints at levels 1, 2, 3, 4")
+        raise ContentError(f"{path}: hints must be levels 1..4 in order")
     for area, ids in problem.key_concepts.items():
         for cid in ids:
             if cid not in known and cid not in local:
@@ -230,6 +265,14 @@ def _problem(path: Path, known: dict[str, Concept]) -> Problem:
                 "of concepts.toml"
             )
     return problem
+
+
+def read_problem(path: Path, content: Content) -> Problem:
+    """One problem file read and checked as the interview would read it, against ``content``'s
+    concepts and rubric (scripts/check_problem.py: a problem file before it joins the bank).
+    Raises ContentError saying what to fix."""
+    area_unless = {a.id: a.unless for a in content.rubric if a.unless}
+    return _problem(path, content.concepts, area_unless)
 
 
 def load_content(root: Path | None = None) -> Content:
@@ -260,6 +303,7 @@ def _phases(raw: list[dict[str, Any]]) -> tuple[Phase, ...]:
             areas=tuple(p.get("areas", ())),
             opening_goals=tuple(p.get("opening_goals", ())),
             pushback_on=tuple(p.get("pushback_on", ())),
+            pushback_settled_by=tuple(p.get("pushback_settled_by", ())),
         )
         for p in raw
     )
@@ -295,6 +339,7 @@ def _rubric(raw: dict[str, Any]) -> tuple[tuple[RubricArea, ...], HintRule, Rati
             expert_min=int(a.get("expert_min", 2)),
             novice_concepts=tuple(a.get("novice_concepts", ())),
             supporting_concepts=tuple(a.get("supporting_concepts", ())),
+            unless=_words(a.get("unless", []), f"area {a['id']}.unless", Path("rubric.toml")),
         )
         for a in raw["area"]
     )
@@ -393,6 +438,7 @@ def _understanding(raw: dict[str, Any]) -> Understanding:
             digit_terms=tuple(e["digit_terms"]),
             alternative_min_words=int(e["alternative_min_words"]),
             list_item_max_words=int(e["list_item_max_words"]),
+            mechanism_min_words=int(e["mechanism_min_words"]),
         ),
         read_back=ReadBackRules(
             min_content_words=int(r["min_content_words"]),
@@ -409,13 +455,16 @@ def _load(root: Path) -> Content:
             f"interview content not found at {root}; set VOICE_INTERVIEWER_PROMPTS to the prompts/ folder"
         )
     concepts_path = root / "concepts.toml"
+    rubric_raw = _read_toml(root / "rubric.toml")
+    rubric, hint_rule, rating = _rubric(rubric_raw)
+    area_unless = {a.id: a.unless for a in rubric if a.unless}
     concepts = {
-        cid: _concept(cid, c, concepts_path) for cid, c in _read_toml(concepts_path).items()
+        cid: _with_area_unless(_concept(cid, c, concepts_path), area_unless)
+        for cid, c in _read_toml(concepts_path).items()
     }
-    rubric, hint_rule, rating = _rubric(_read_toml(root / "rubric.toml"))
     res_raw = _read_toml(root / "resources.toml")
     problems = tuple(
-        _problem(path, concepts) for path in sorted((root / "problems").glob("*.toml"))
+        _problem(path, concepts, area_unless) for path in sorted((root / "problems").glob("*.toml"))
     )
     content = Content(
         root=root,
@@ -435,11 +484,29 @@ def _load(root: Path) -> Content:
         warmup=_warmup(_read_toml(root / "warmup.toml")),
         requests=_requests(_read_toml(root / "requests.toml")),
         understanding=_understanding(_read_toml(root / "understanding.toml")),
-        lines=_read_toml(root / "lines.toml"),
+        lines=_check_feedback(_read_toml(root / "lines.toml"), root / "lines.toml"),
         diagrams={p.stem: p.read_text(encoding="utf-8") for p in (root / "diagrams").glob("*.txt")},
     )
     _check_references(content)
     return content
+
+
+FEEDBACK_RULES = (
+    "thin_words",
+    "reasoned_sentences",
+    "business_first_turns",
+    "clarifying_questions",
+    "no_hint_turns",
+)
+
+
+def _check_feedback(lines: dict[str, Any], where: Path) -> dict[str, Any]:
+    """lines.toml [feedback]: every threshold the scorecard reads, as a positive integer."""
+    rules = lines.get("feedback", {})
+    for key in FEEDBACK_RULES:
+        if not isinstance(rules.get(key), int) or rules[key] < 1:
+            raise ContentError(f"{where}: [feedback] needs {key} as a positive whole number")
+    return lines
 
 
 def _check_references(content: Content) -> None:

@@ -30,6 +30,8 @@ class Phase:
     """What the opening question asks about (skipped when already covered)."""
     pushback_on: tuple[str, ...] = ()
     """Concepts that, said before the business objective and data, get a pushback."""
+    pushback_settled_by: tuple[str, ...] = ()
+    """Concepts that show the candidate has looked at the data already: no pushback then."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,12 @@ class Concept:
     together: tuple[tuple[str, ...], ...] = ()
     """Word groups that say the concept when one word of each group is in one sentence
     ("nightly batch" and "per request": batch versus real time, however it is phrased)."""
+    frames: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    """More word-group sets like ``together``, any one of which says the concept: the shape
+    of an explanation in plain words ("compare" + "inputs" + "what it was trained on")."""
+    unless: tuple[str, ...] = ()
+    """Words that, in the same sentence, show another sense of the concept's words ("cold
+    start" beside "new users" and "best sellers" is a product choice, not serving latency)."""
     yields_to: tuple[str, ...] = ()
     """Concepts that, heard in the same sentence, explain these words instead ("1 percent"
     in a canary is a rollout step, not an experiment's ramp-up)."""
@@ -110,6 +118,9 @@ class RubricArea:
     """Concepts that show only the Novice descriptor ("single model, REST API")."""
     supporting_concepts: tuple[str, ...] = ()
     """Concepts that count only beside another concept of the area (a metric, no test)."""
+    unless: tuple[str, ...] = ()
+    """Words that, in a sentence, mean none of the area's concepts is meant there (an
+    evaluation before release is not monitoring); added to each concept's own ``unless``."""
 
 
 @dataclass(frozen=True)
@@ -249,6 +260,7 @@ class ExplainRules:
     digit_terms: tuple[str, ...]
     alternative_min_words: int
     list_item_max_words: int
+    mechanism_min_words: int
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,11 @@ class PhasePolicy(Desk):
         trigger = set(state.phases.phase.pushback_on)
         if not asserted & trigger or state.flow.pushbacks >= _MAX_PUSHBACKS:
             return None
+        settled = state.phases.phase.pushback_settled_by
+        since = self.design_start(state)
+        # Asking about the data ("where do the labels come from?") is understanding it too.
+        if any(state.coverage.covered(g, since, questions=True) for g in settled):
+            return None  # the data came first: that is not jumping to the model
         asks = self.lines["pushback_questions"]
         missing = [g for g in asks if not self.covered(state, g)]
         if "business_objective" not in missing and "data_sources" not in missing:

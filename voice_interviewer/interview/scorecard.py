@@ -14,11 +14,6 @@ from voice_interviewer.interview.scorecard_types import AreaRating, Evidence, Sc
 from voice_interviewer.interview.scoring import LEVELS, AreaAssessment, assess_area, lowered
 from voice_interviewer.interview.state import InterviewState
 
-# Short answers: fewer words than this per design turn, on average, is a thin transcript.
-_THIN_WORDS = 12
-# Explained sentences that make "you backed your choices with reasons" true.
-_REASONED = 3
-
 
 @dataclass(frozen=True)
 class _Card:
@@ -39,6 +34,10 @@ class _Card:
 
     def line(self, key: str, **fields: object) -> str:
         return str(self.content.lines["scorecard"][key]).format(**fields)
+
+    def rule(self, key: str) -> int:
+        """A threshold from lines.toml [feedback] (checked when the content is loaded)."""
+        return int(self.content.lines["feedback"][key])
 
     def first_turn(self, cids: tuple[str, ...]) -> int | None:
         turns = [t for c in cids for t in self.state.coverage.turns(c, self.since)]
@@ -171,13 +170,17 @@ def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
     business = card.first_turn(("business_objective",))
     model = card.first_turn(("model_architecture", "deep_model", "gbdt", "baseline"))
     pushed = any(e.type == "pushback" for e in state.events)
-    if business is not None and not pushed and (model is None or business < model):
+    # "Started from" the objective: among the first design turns, not a revenue dashboard
+    # named at the end.
+    opening = [t.index for t in state.candidate_turns(since)][: card.rule("business_first_turns")]
+    started = business is not None and business in opening
+    if started and not pushed and (model is None or business < model):
         yield card.line("strength_business_first", turn=business)
     data = card.first_turn(("data_quality", "labeling", "class_imbalance"))
     if data is not None and data < probed.get("data_quality_early", data + 1):
         yield card.line("strength_data_quality", turn=data)
     questions = [e for e in state.events if e.type == "question" and e.turn >= since]
-    if len(questions) >= 2:
+    if len(questions) >= card.rule("clarifying_questions"):
         yield card.line(
             "strength_questions",
             count=len(questions),
@@ -185,7 +188,7 @@ def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
             turn=questions[0].turn,
         )
     reasons = _explained_sentences(card)
-    if len(reasons) >= _REASONED:
+    if len(reasons) >= card.rule("reasoned_sentences"):
         yield card.line("strength_reasons", turn=reasons[0].turn, quote=reasons[0].quote)
     for area in areas:
         assessed = card.assessments[area.area]
@@ -199,7 +202,7 @@ def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
                 quote=best.quote,
             )
     design_turns = state.candidate_turns(since)
-    if not state.hints and len(design_turns) >= 4:
+    if not state.hints and len(design_turns) >= card.rule("no_hint_turns"):
         yield card.line("strength_no_hints")
     admitted = sorted(
         (h for hs in state.coverage.admitted.values() for h in hs if h.turn >= since),
@@ -275,8 +278,16 @@ def _improvements(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
     if admitted:
         yield card.line("improve_admitted", labels=card.labels(admitted, 3))
     design = state.candidate_turns(since)
-    if design and sum(len(t.text.split()) for t in design) / len(design) < _THIN_WORDS:
+    if design and sum(len(t.text.split()) for t in design) / len(design) < card.rule("thin_words"):
         yield card.line("improve_thin")
+    missed = [
+        goal
+        for phase in card.content.phases
+        for goal in phase.goals
+        if not state.coverage.covered(goal, since, questions=True)
+    ]
+    if missed:
+        yield card.line("improve_missed_goals", labels=card.labels(missed, 3))
     if all(a.rating == "Expert" for a in areas):
         yield card.line("improve_stretch")
     yield card.line("improve_production")

@@ -73,7 +73,7 @@ def assess_area(
         earned = "Novice"
     if LEVELS.index(earned) > LEVELS.index(rules.read_back_max) and not any(own.values()):
         earned = rules.read_back_max
-    evidence = _evidence(earned, ids, explained, own, experts)
+    evidence = _evidence(earned, ids, explained, own, experts, supporting)
     return AreaAssessment(
         area=area_id,
         earned=earned,
@@ -94,10 +94,12 @@ def _evidence(
     explained: list[str],
     own: dict[str, list[Heard]],
     experts: set[str],
+    supporting: set[str],
 ) -> tuple[Heard, ...]:
     """The sentences behind the rating, one quote per sentence: for Expert the explained
-    ones, one per expert concept; for Intermediate the sentences that say most about the area
-    (explained first), each labelled by its most advanced concept."""
+    ones, one per expert concept; for Intermediate the sentences that earned it (a concept
+    that counts on its own, not only a supporting one such as a metric), then those that say
+    most about the area, explained first, each labelled by its most advanced concept."""
     picked: list[Heard] = []
 
     def add(heard: Heard) -> None:
@@ -114,11 +116,17 @@ def _evidence(
                 sentences.setdefault((heard.turn, heard.sentence), []).append(heard)
         ranked = sorted(
             sentences.values(),
-            key=lambda hs: (-len(hs), not hs[0].explains, hs[0].turn),
+            key=lambda hs: (
+                all(h.concept in supporting for h in hs),
+                -len(hs),
+                not hs[0].explains,
+                hs[0].turn,
+            ),
         )
         for group in ranked:
             add(next((h for h in group if h.concept in experts), group[0]))
-    return tuple(sorted(picked[: _QUOTES[earned]], key=lambda h: h.turn))
+    # Best first: the first quote is the one the justification and the strengths cite.
+    return tuple(picked[: _QUOTES[earned]])
 
 
 def lowered(

@@ -358,12 +358,21 @@ class TurnReader:
         connective = self._connectives.search(body)
         if self._is_list(norms):
             # A list of terms explains nothing, whatever numbers it names ("gRPC, sharding,
-            # caching, autoscaling, p99 under 10 milliseconds"), unless it gives a reason.
-            return bool(connective) and connective.group(0).strip().split()[0] in (
+            # caching, autoscaling, p99 under 10 milliseconds"), unless it gives a reason, or
+            # one of its clauses is a mechanism of its own that the list only illustrates
+            # ("compare the incoming features against what the model was trained on, viewing
+            # hours, plan mix, payment failures").
+            if connective and connective.group(0).strip().split()[0] in (
                 "because",
                 "since",
                 "otherwise",
                 "cause",
+            ):
+                return True
+            longest = self.lex.explains.mechanism_min_words
+            return any(
+                len(n.split()) >= longest and self._connectives.any(self._strip_fillers(n))
+                for n in norms
             )
         if has_number or connective is not None:
             return True
