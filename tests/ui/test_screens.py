@@ -165,7 +165,9 @@ def test_spoken_interview_live_area_follows_the_loop_events(content):
     area = live_area(screen)
     assert "listening" in area and "mic ▮▮▮▮▮▮▮▮" in area
     assert "You: You collect data" in area
-    assert re.search(r"Requirements & Scope 01:15 / 10:00 · total 01:15 · last reply 840 ms", area), area
+    assert re.search(
+        r"Requirements & Scope 01:15 / 10:00 · total 01:15 · last reply 840 ms", area
+    ), area
 
     display.on_event("candidate_turn", {"text": "You collect data and clean it."})
     area = live_area(screen)

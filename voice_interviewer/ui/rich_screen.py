@@ -18,6 +18,7 @@ from typing import TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -164,7 +165,8 @@ class RichScreen:
                 if items:
                     self.console.print(Text(title, style="bold"))
                     for item in items:
-                        self.console.print(Text(f"  • {item}"))
+                        # Wrapped lines stay indented under the bullet.
+                        self.console.print(Padding(Text(f"• {item}"), (0, 0, 0, 2)))
 
     def close(self) -> None:
         with self._lock:
