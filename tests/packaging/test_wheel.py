@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -47,6 +48,16 @@ def installed(tmp_path_factory) -> Path:
     if major < 68:
         pytest.skip("the offline build needs setuptools>=68 in this venv (the dev extra)")
     work = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools writes build/ and *.egg-info next to the sources.
+    source = work / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(
+        ROOT / "voice_interviewer",
+        source / "voice_interviewer",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     run(
         [
             sys.executable,
@@ -58,7 +69,7 @@ def installed(tmp_path_factory) -> Path:
             "-q",
             "-w",
             str(work / "dist"),
-            str(ROOT),
+            str(source),
         ],
         cwd=work,
     )
