@@ -219,3 +219,36 @@ def test_clock_and_meter_text():
     assert clock_text(0) == "00:00" and clock_text(75.9) == "01:15"
     assert clock_text(3725) == "1:02:05" and clock_text(-3) == "00:00"
     assert meter(0.3) == "▮▮▮▯▯▯▯▯▯▯" and meter(2.0) == "▮" * 10
+
+
+def test_live_redraws_and_events_from_other_threads_do_not_deadlock(monkeypatch):
+    """rich redraws from its own thread under its lock while the loop's threads print under
+    the screen's: the live area must not wait for the screen's lock."""
+    import threading
+
+    from voice_interviewer.ui import rich_screen
+
+    monkeypatch.setattr(rich_screen, "REFRESH_PER_SECOND", 200)
+    console = Console(file=io.StringIO(), width=100, force_terminal=True)
+    screen = RichScreen(lambda: 1.0, console=console, live=True)
+    stop = threading.Event()
+
+    def talk(n: int) -> None:
+        while not stop.is_set():
+            screen.state("speaking")
+            screen.interviewer(f"clause {n}", final=False)
+            screen.level(0.5)
+            screen.state("listening")
+            screen.candidate(f"words {n}", final=False)
+            screen.candidate(f"turn {n}", final=True)
+
+    threads = [threading.Thread(target=talk, args=(n,), daemon=True) for n in range(3)]
+    for t in threads:
+        t.start()
+    stop.wait(1.0)
+    stop.set()
+    for t in threads:
+        t.join(timeout=5)
+    assert not any(t.is_alive() for t in threads), "deadlocked"
+    screen.close()
+    assert "You: turn 0" in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console.file.getvalue())

@@ -29,6 +29,7 @@ from voice_interviewer.ui.screen import PhaseClock, meter
 STATE_STYLE = {"listening": "bold green", "thinking": "bold yellow", "speaking": "bold cyan"}
 RATING_STYLE = {"Expert": "bold green", "Intermediate": "yellow", "Novice": "red"}
 KEYS = "space: end my turn · h: hint · q: end"
+REFRESH_PER_SECOND = 4
 
 
 class RichScreen:
@@ -58,27 +59,30 @@ class RichScreen:
         self._header_shown = False  # a phase rule was just drawn: no status line before the reply
         self._live: Live | None = None
         if live:
-            self._live = Live(self, console=self.console, refresh_per_second=4, transient=True)
+            self._live = Live(
+                self, console=self.console, refresh_per_second=REFRESH_PER_SECOND, transient=True
+            )
             self._live.start()
 
     # --- the live area --------------------------------------------------------------------
     def __rich__(self) -> RenderableType:
-        with self._lock:
-            header = Text(self.clock.header(), style="bold")
-            if self._last_latency:
-                header.append(f" · last reply {self._last_latency}", style="dim")
-            state = Text(f"{self._state:<9}", style=STATE_STYLE.get(self._state, ""))
-            state.append(f"  mic {meter(self._level)}")
-            if self.keys:
-                state.append(f"   {KEYS}", style="dim")
-            lines: list[RenderableType] = [header, state]
-            if self._spoken:
-                lines.append(Text.assemble(("Interviewer: ", "bold cyan"), " ".join(self._spoken)))
-            if self._heard:
-                lines.append(
-                    Text.assemble(("You: ", "bold green"), (" ".join(self._heard), "italic"))
-                )
-            return Group(*lines)
+        # No lock here: rich calls this from its refresh thread while holding its own lock,
+        # and from a thread that prints while holding ours; taking ours would deadlock the
+        # two. Copies of plain attributes are enough for a frame redrawn 4 times a second.
+        spoken, heard, state = list(self._spoken), list(self._heard), self._state
+        header = Text(self.clock.header(), style="bold")
+        if self._last_latency:
+            header.append(f" · last reply {self._last_latency}", style="dim")
+        line = Text(f"{state:<9}", style=STATE_STYLE.get(state, ""))
+        line.append(f"  mic {meter(self._level)}")
+        if self.keys:
+            line.append(f"   {KEYS}", style="dim")
+        lines: list[RenderableType] = [header, line]
+        if spoken:
+            lines.append(Text.assemble(("Interviewer: ", "bold cyan"), " ".join(spoken)))
+        if heard:
+            lines.append(Text.assemble(("You: ", "bold green"), (" ".join(heard), "italic")))
+        return Group(*lines)
 
     # --- Screen ---------------------------------------------------------------------------
     def phase(self, snapshot: InterviewSnapshot, diagram: bool = False) -> None:
