@@ -3,6 +3,7 @@ capture-pane (tmux comes from scripts/setup.sh's `all` profile)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -95,7 +96,7 @@ LIVE_DRIVER = textwrap.dedent(
 
     flag = Path(sys.argv[1])
     start = time.monotonic()
-    screen = make_screen(lambda: 125.0 + time.monotonic() - start, live=True, show_latency=True)
+    screen = make_screen(lambda: 245.0 + time.monotonic() - start, live=True, show_latency=True)
     screen.phase(InterviewSnapshot("data", "Data & Features", 12.0, None, None, (), 2, None,
                                    phase_minutes=15.0))
     screen.state("speaking")
@@ -107,9 +108,10 @@ LIVE_DRIVER = textwrap.dedent(
         time.sleep(0.1)
     screen.state("listening")
     screen.latency(0.84, 0.31)
-    screen.level(0.7)
     screen.candidate("user embeddings in a feature store", final=False)
-    time.sleep(0.8)
+    for _ in range(40):  # 20 ms frames, as a microphone delivers them
+        screen.level(0.7)
+        time.sleep(0.02)
     flag.write_text("listening")
     while flag.read_text() != "end":
         time.sleep(0.1)
@@ -134,7 +136,9 @@ def test_spoken_interview_live_area_in_a_terminal(pane, tmp_path):
 
     until("speaking")
     shown = pane.screen()
-    assert "Data & Features 03:00 / 15:00 · total 02:0" in shown  # 3 of 15 min gone
+    # The phase's line, whole (a full-width rule lost its second half under the live area).
+    assert re.search(r"── Data & Features 03:00 / 15:00 · total 04:0\d · hint level 2 ──", shown)
+    assert "Data & Features 03:00 / 15:00 · total 04:0" in shown  # 3 of 15 min gone
     assert "hint level 2" in shown
     assert "speaking" in shown and "mic ▯▯▯▯▯▯▯▯▯▯" in shown
     assert "Interviewer: What features would you build, and where would they live?" in shown

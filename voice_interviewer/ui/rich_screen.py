@@ -74,7 +74,9 @@ class RichScreen:
         if self._last_latency:
             header.append(f" · last reply {self._last_latency}", style="dim")
         line = Text(f"{state:<9}", style=STATE_STYLE.get(state, ""))
-        line.append(f"  mic {meter(self._level)}")
+        # The loudest frame since the last frame drawn, then falling: a short word still shows.
+        level, self._level = self._level, self._level * 0.5
+        line.append(f"  mic {meter(level)}")
         if self.keys:
             line.append(f"   {KEYS}", style="dim")
         lines: list[RenderableType] = [header, line]
@@ -89,7 +91,12 @@ class RichScreen:
         with self._lock:
             self.clock.update(snapshot)
             self._flush_spoken()
-            self.console.rule(Text(self.clock.header(), style="bold"), style="blue")
+            if self._live is None:
+                self.console.rule(Text(self.clock.header(), style="bold"), style="blue")
+            else:
+                # Not a full-width rule: rich's live area, redrawn below, miscounts a line that
+                # fills the terminal exactly and erases its second half (seen under tmux).
+                self.console.print(Text(f"── {self.clock.header()} ──", style="bold blue"))
             self._header_shown = True
             if diagram and snapshot.diagram:
                 self.console.print(Text(snapshot.diagram), style="dim")
@@ -133,8 +140,7 @@ class RichScreen:
 
     def level(self, rms: float) -> None:
         with self._lock:
-            # Peaks show at once and fall back slowly, as on a mixing desk: readable at 4 Hz.
-            self._level = max(rms, self._level * 0.85)
+            self._level = max(rms, self._level)
 
     def latency(self, voice_to_voice_s: float, response_s: float | None) -> None:
         if not self.show_latency:

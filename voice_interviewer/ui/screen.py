@@ -83,8 +83,10 @@ class PhaseClock:
         s = self.snapshot
         if s is None:
             return 0.0
-        left = s.minutes_left_in_phase * 60.0 - (self.now() - self.taken_at)
-        return max(0.0, s.phase_minutes * 60.0 - left)
+        now = self.now()
+        left = s.minutes_left_in_phase * 60.0 - (now - self.taken_at)
+        # Minutes left come rounded to a tenth: never show more of the phase than of it all.
+        return max(0.0, min(now, s.phase_minutes * 60.0 - left))
 
     def header(self) -> str:
         """``Requirements 03:12 / 10:00 · total 12:40 · hint level 1``."""
