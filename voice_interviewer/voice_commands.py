@@ -71,7 +71,7 @@ def run_loop(
     path = recording_path(session)
     recorder = StereoRecorder(path, t0=clock.now())
     session.record(RecordingLine(path.name, round(clock.now(), 3), 16000))
-    display = TerminalDisplay(session, show_latency=show_latency)
+    display = TerminalDisplay(session, show_latency=show_latency, keys=keys)
     for note in models.notes:
         display.screen.note(f"  {note}")
     if keys:

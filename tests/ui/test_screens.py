@@ -252,3 +252,15 @@ def test_live_redraws_and_events_from_other_threads_do_not_deadlock(monkeypatch)
     assert not any(t.is_alive() for t in threads), "deadlocked"
     screen.close()
     assert "You: turn 0" in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console.file.getvalue())
+
+
+def test_a_replay_lists_no_keys_in_the_live_area():
+    master, slave = os.openpty()
+    try:
+        with os.fdopen(slave, "w") as tty:
+            with_keys = make_screen(lambda: 0.0, out=tty, keys=True)
+            replay = make_screen(lambda: 0.0, out=tty, keys=False)
+            assert "space: end my turn" in live_area(with_keys)
+            assert "space: end my turn" not in live_area(replay)
+    finally:
+        os.close(master)

@@ -29,10 +29,11 @@ class TerminalDisplay:
         out: TextIO | None = None,
         show_latency: bool = False,
         screen: Screen | None = None,
+        keys: bool = True,
     ) -> None:
         self.session = session
         self.screen = screen or make_screen(
-            session.clock.now, out=out, live=True, show_latency=show_latency
+            session.clock.now, out=out, live=True, show_latency=show_latency, keys=keys
         )
         self._phase = ""
         self._timing: dict[str, Any] | None = None

@@ -36,18 +36,20 @@ def make_screen(
     out: TextIO | None = None,
     live: bool = False,
     show_latency: bool = False,
+    keys: bool = True,
 ) -> Screen:
     """The rich screen on a terminal, plain lines elsewhere.
 
     ``now`` is the interview's clock (seconds since it began); ``live`` keeps a status area
     redrawn at the bottom (spoken interviews); text mode prints its status with each line,
-    since a redrawn area would fight with the typed answer.
+    since a redrawn area would fight with the typed answer. ``keys``: the live area lists
+    the spoken interview's keys (not in a replay, which reads none).
     """
     out = out or sys.stdout
     if is_terminal(out):
         from voice_interviewer.ui.rich_screen import RichScreen
 
-        return RichScreen(now, out=out, live=live, show_latency=show_latency)
+        return RichScreen(now, out=out, live=live, show_latency=show_latency, keys=keys)
     from voice_interviewer.ui.plain import PlainScreen
 
     return PlainScreen(now, out=out, show_latency=show_latency)
