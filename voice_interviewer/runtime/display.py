@@ -33,7 +33,7 @@ class TerminalDisplay:
     ) -> None:
         self.session = session
         self.screen = screen or make_screen(
-            session.clock.now, out=out, live=True, show_latency=show_latency, keys=keys
+            lambda: session.clock.now(), out=out, live=True, show_latency=show_latency, keys=keys
         )
         self._phase = ""
         self._timing: dict[str, Any] | None = None
