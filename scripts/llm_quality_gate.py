@@ -24,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from voice_interviewer.llm.config import LLMConfig  # noqa: E402
 from voice_interviewer.llm.models import BUNDLED_MODEL, physical_cores  # noqa: E402
-from voice_interviewer.llm.quality import format_report, run_gate  # noqa: E402
+from voice_interviewer.llm.quality import format_report, gate_turns, run_gate  # noqa: E402
 from voice_interviewer.llm.renderer import LLMRenderer  # noqa: E402
+from voice_interviewer.ui.progress import progress  # noqa: E402
 
 
 def machine() -> str:
@@ -76,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         threads = args.threads or physical_cores()
         where += f", {threads} llama.cpp threads"
         label += f" ({threads} threads)"
-    report = replace(run_gate(LLMRenderer.from_config(config)), machine=where)
+    turns = gate_turns()
+    with progress(f"Quality gate: {label}", total=len(turns)) as bar:
+        report = replace(run_gate(LLMRenderer.from_config(config), bar.track(turns)), machine=where)
     text = format_report(report)
     print(text)
     if args.write:

@@ -16,11 +16,14 @@ import resource
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from voice_interviewer.ui.progress import progress
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_SPEECH = REPO / "tests" / "data" / "real-speech"
@@ -67,9 +70,11 @@ def run_loop(
     model: str | None,
     home: Path,
     settings: dict[str, Any] | None = None,
+    on_turn: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """The real loop on the inputs; returns per-turn timings read back from the journal.
-    ``settings`` are config-file tables (e.g. ``{"smart_turn": {"enabled": False}}``)."""
+    ``settings`` are config-file tables (e.g. ``{"smart_turn": {"enabled": False}}``);
+    ``on_turn`` is called as each answer's turn ends (the progress bar)."""
     import os
 
     os.environ["VOICE_INTERVIEWER_HOME"] = str(home)
@@ -105,6 +110,7 @@ def run_loop(
         clock.now,
         LoopConfig(),
         recorder,
+        on_event=lambda kind, data: on_turn() if on_turn and kind == "candidate_turn" else None,
         awaiting_answer=awaiting,
         smart_turn=models.smart_turn,
         final_pass=models.final_pass,
@@ -143,7 +149,7 @@ def run_loop(
     }
 
 
-def run_naive(inputs: list[BenchInput], models: Any) -> list[dict[str, float]]:
+def run_naive(inputs: Iterable[BenchInput], models: Any) -> list[dict[str, float]]:
     """The naive pipeline on the same answers: every stage waits for the previous one."""
     from voice_interviewer.audio.detector import SpeechDetector
     from voice_interviewer.audio.memory import MemorySource
@@ -201,11 +207,15 @@ def run(
 ) -> dict[str, Any]:
     cache = cache or Path(tempfile.gettempdir()) / "voice-interviewer-bench"
     cache.mkdir(parents=True, exist_ok=True)
-    inputs = bench_inputs(cache, turns)
+    with progress("Preparing the recorded answers"):
+        inputs = bench_inputs(cache, turns)
     durations = [len(i.audio) / 16000 for i in inputs]
-    with tempfile.TemporaryDirectory(prefix="vi-bench-") as home:
-        loop = run_loop(inputs, model, Path(home), settings)
-        naive = run_naive(inputs, loop.pop("models"))
+    with (
+        progress("Benchmark: the voice loop, then the naive pipeline", 2 * len(inputs)) as bar,
+        tempfile.TemporaryDirectory(prefix="vi-bench-") as home,
+    ):
+        loop = run_loop(inputs, model, Path(home), settings, on_turn=bar.advance)
+        naive = run_naive(bar.track(inputs), loop.pop("models"))
     ours = loop["turns"]
 
     def col(rows: list[dict[str, Any]], key: str) -> list[float]:

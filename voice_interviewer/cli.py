@@ -14,6 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="voice-interviewer",
         description="Spoken mock interviews for ML system design, offline by default.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("interview", help="run a spoken interview (--text to type instead)")
@@ -106,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    """The installed distribution's version (a wheel or an editable install)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("voice-interviewer")
+    except PackageNotFoundError:
+        from voice_interviewer import __version__
+
+        return f"{__version__} (not installed)"
+
+
 EXPORT_FORMATS = ("md", "json", "srt", "vtt", "html", "audio")
 
 
@@ -132,6 +145,11 @@ def _voice_arguments(p: argparse.ArgumentParser) -> None:
         "headset: talk over the interviewer to interrupt it",
     )
     p.add_argument("--model", help="litellm model for the interviewer's words, e.g. local/smollm2")
+    p.add_argument(
+        "--show-latency",
+        action="store_true",
+        help="show how long each reply took to begin after you stopped speaking",
+    )
     p.add_argument(
         "--config", type=Path, help="a config TOML (default: config.toml in the data dir)"
     )

@@ -144,7 +144,10 @@ def _text_renderer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         renderer = make_renderer(llm_config_from(settings.get("llm"), model_flag=args.model))
     except ValueError as e:
         raise UserError(str(e)) from e
-    renderer.prewarm()
+    from voice_interviewer.ui.progress import progress
+
+    with progress(f"Loading {configured}"):
+        renderer.prewarm()
     return renderer
 
 

@@ -24,8 +24,13 @@ def export(args: argparse.Namespace) -> int:
     if record.scorecard is None:
         record = _offer_rebuilt_scorecard(record, rebuild=getattr(args, "rebuild_scorecard", False))
     formats = set(args.format)
+    from voice_interviewer.ui.progress import progress
+
     try:
-        result = export_session(record, load_content(), formats, args.out, args.audio_format)
+        with progress(f"Exporting {record.session_id}", len(formats)) as bar:
+            result = export_session(
+                record, load_content(), formats, args.out, args.audio_format, step=bar.advance
+            )
     except media.MediaError as e:
         raise UserError(str(e)) from e
     except OSError as e:

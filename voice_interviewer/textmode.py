@@ -11,9 +11,10 @@ from typing import Any, TextIO
 
 from voice_interviewer.clock import VirtualClock
 from voice_interviewer.interview.scorecard_types import Scorecard
-from voice_interviewer.messages import Move
+from voice_interviewer.messages import Move, MoveKind
 from voice_interviewer.session.events import SaidLine
 from voice_interviewer.session.live import InterviewSession
+from voice_interviewer.ui import Screen, make_screen
 
 DEFAULT_TURN_SECONDS = 60.0
 _DURATION = re.compile(r"^\[\+(\d+(?:\.\d+)?)\s*(s|m|min)?\]\s*")
@@ -77,13 +78,18 @@ class TextInterview:
     """Drives a session from typed or scripted turns and prints the conversation."""
 
     def __init__(
-        self, session: InterviewSession, out: TextIO | None = None, renderer: Any = None
+        self,
+        session: InterviewSession,
+        out: TextIO | None = None,
+        renderer: Any = None,
+        screen: Screen | None = None,
     ) -> None:
         self.session = session
         # Looked up now, not at import, so redirection and test capture see the transcript.
         self.out = out or sys.stdout
         # The renderer decides the words; without one the director's authored words are said.
         self.renderer = renderer
+        self.screen = screen or make_screen(session.clock.now, out=self.out)
         self._candidate = ""
 
     def _say(self, move: Move) -> str:
@@ -95,13 +101,14 @@ class TextInterview:
         return words or move.text
 
     def show(self, move: Move) -> None:
-        if move.kind.value == "phase_change" or move.kind.value == "greeting":
-            view = self.session.snapshot()
-            self.out.write(f"\n== {view.phase_title} ({view.phase_minutes:g} min) ==\n")
-            if view.diagram and move.kind.value == "phase_change":
-                self.out.write(view.diagram + "\n")
-        self.out.write(f"\nInterviewer: {self._say(move)}\n")
-        self.out.flush()
+        view = self.session.snapshot()
+        if move.kind in (MoveKind.PHASE_CHANGE, MoveKind.GREETING):
+            self.screen.phase(view, diagram=move.kind == MoveKind.PHASE_CHANGE)
+        else:
+            self.screen.status(view)
+        if move.kind == MoveKind.HINT:
+            self.screen.hint(view.hint_level_earned)
+        self.screen.interviewer(self._say(move))
 
     def run_script(self, turns: list[ScriptTurn], first: Move) -> None:
         self.show(first)
@@ -111,7 +118,7 @@ class TextInterview:
                 break
             if isinstance(clock, VirtualClock):
                 clock.advance(turn.seconds)
-            self.out.write(f"\nCandidate: {turn.text}\n")
+            self.screen.candidate(turn.text, final=True)
             self._candidate = turn.text
             self.show(self.session.respond(turn.text))
         self._finish()
@@ -132,16 +139,17 @@ class TextInterview:
 
             session.set_scorecard(scorecard_prose_for(self.renderer, session.scorecard))
         if session.finished and session.scorecard is not None:
-            self.out.write("\n" + format_scorecard(session.scorecard) + "\n")
-            self.out.write(
+            self.screen.scorecard(session.scorecard)
+            self.screen.note(
                 f"\nSaved as {session.session_id}. "
-                f"Export it with: voice-interviewer export {session.session_id} --format md\n"
+                f"Export it with: voice-interviewer export {session.session_id} --format md"
             )
         else:
-            self.out.write(
+            self.screen.note(
                 f"\nSession {session.session_id} saved. "
-                f"Continue it with: voice-interviewer interview --text --resume {session.session_id}\n"
+                f"Continue it with: voice-interviewer interview --text --resume {session.session_id}"
             )
+        self.screen.close()
         session.close()
 
 

@@ -57,11 +57,12 @@ def run_loop(
     loop_cfg: Any,
     awaiting: threading.Event | None = None,
     keys: bool = True,
+    show_latency: bool = False,
 ) -> Any:
     """Run the voice loop with a recording and the terminal display; returns the loop."""
     from voice_interviewer.audio.errors import AudioDeviceLost
     from voice_interviewer.runtime.app import recording_path, session_clock, splitter_factory
-    from voice_interviewer.runtime.display import TerminalDisplay
+    from voice_interviewer.runtime.display import MeteredSource, TerminalDisplay
     from voice_interviewer.runtime.keys import KeyReader
     from voice_interviewer.runtime.loop import VoiceLoop
     from voice_interviewer.session.recording import StereoRecorder
@@ -70,12 +71,14 @@ def run_loop(
     path = recording_path(session)
     recorder = StereoRecorder(path, t0=clock.now())
     session.record(RecordingLine(path.name, round(clock.now(), 3), 16000))
-    display = TerminalDisplay(session)
+    display = TerminalDisplay(session, show_latency=show_latency, keys=keys)
     for note in models.notes:
-        print(f"  {note}")
+        display.screen.note(f"  {note}")
+    if keys:
+        display.screen.note("Keys: space ends your turn, h asks for a hint, q ends the interview.")
     loop = VoiceLoop(
         session,
-        source,
+        MeteredSource(source, display.screen),
         sink,
         models.stt,
         models.tts,
@@ -114,26 +117,25 @@ def run_loop(
         if reader is not None:
             reader.stop()
         recorder.close()
-        _finish(session, models)
+        _finish(session, models, display.screen)
     return loop
 
 
-def _finish(session: InterviewSession, models: Any) -> None:
-    from voice_interviewer.textmode import format_scorecard
-
+def _finish(session: InterviewSession, models: Any, screen: Any) -> None:
     if session.finished and session.scorecard is not None:
         from voice_interviewer.llm.scorecard_prose import scorecard_prose_for
 
         session.set_scorecard(scorecard_prose_for(models.renderer, session.scorecard))
-        print("\n" + format_scorecard(session.scorecard))
-        print(
+        screen.scorecard(session.scorecard)
+        screen.note(
             f"\nSaved as {session.session_id}. Export it with: voice-interviewer export {session.session_id}"
         )
     else:
-        print(
+        screen.note(
             f"\nSession {session.session_id} saved. Continue it with: "
             f"voice-interviewer interview --resume {session.session_id}"
         )
+    screen.close()
     session.close()
 
 
@@ -164,7 +166,7 @@ def interview(args: argparse.Namespace) -> int:
     source = SoundDeviceSource(in_cfg, clock=session.clock.now)
     sink = SoundDeviceSink(out_cfg)
     print(f"Ready in {time.perf_counter() - t0:.1f} s. Session {session.session_id}.")
-    run_loop(session, first, source, sink, models, loop_cfg)
+    run_loop(session, first, source, sink, models, loop_cfg, show_latency=args.show_latency)
     return 0
 
 
@@ -187,7 +189,17 @@ def replay(args: argparse.Namespace) -> int:
     awaiting = threading.Event()
     source = ReplaySource(answers, awaiting, clock.now, gap_s=args.gap)
     sink = MemorySink(realtime=True)
-    run_loop(session, first, source, sink, models, loop_cfg, awaiting=awaiting, keys=False)
+    run_loop(
+        session,
+        first,
+        source,
+        sink,
+        models,
+        loop_cfg,
+        awaiting=awaiting,
+        keys=False,
+        show_latency=args.show_latency,
+    )
     out = session.directory / "interviewer.wav"
     soundfile.write(str(out), sink.heard_audio(16000), 16000, subtype="PCM_16")
     print(f"Interviewer audio: {out}")

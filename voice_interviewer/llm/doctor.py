@@ -114,7 +114,10 @@ def diagnose(
                 test_error=str(exc),
             )
         if importlib.util.find_spec("llama_cpp") is None:
-            advice.append("llama-cpp-python is not installed: pip install llama-cpp-python")
+            advice.append(
+                "llama-cpp-python is not installed yet: the first interview with this model "
+                "installs it (compiles once, a few minutes), or: pip install 'voice-interviewer[local]'"
+            )
         if config.model == BUNDLED_MODEL:
             advice.append(f"{_gate_note()}: most replies will fall back to the director's words.")
     else:

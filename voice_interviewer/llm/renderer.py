@@ -421,4 +421,7 @@ def make_renderer(config: LLMConfig, *, content: Content | None = None) -> Rende
     """The LLM renderer when a model is configured, otherwise the authored one."""
     if not config.enabled:
         return AuthoredRenderer()
+    from ..extras import ensure_local_model
+
+    ensure_local_model(config.model.strip())  # the first local/... model installs its runtime
     return LLMRenderer.from_config(config, content=content)

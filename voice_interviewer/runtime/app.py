@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from voice_interviewer import config as cfg
 from voice_interviewer.clock import RealClock
 from voice_interviewer.interview.content import Content
 from voice_interviewer.session.live import InterviewSession
+from voice_interviewer.ui.progress import progress
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,13 @@ def load_models(
         ("smart_turn", smart_turn),
         ("final_pass", final_pass),
     )
-    with ThreadPoolExecutor(max_workers=len(loaders), thread_name_prefix="load") as pool:
+    with (
+        progress("Loading the models", len(loaders)) as bar,
+        ThreadPoolExecutor(max_workers=len(loaders), thread_name_prefix="load") as pool,
+    ):
         futures = {name: pool.submit(timed, name, fn) for name, fn in loaders}
+        for _ in as_completed(futures.values()):
+            bar.advance()
         made = {name: f.result() for name, f in futures.items()}
     notes = [
         f"speech recognition: {made['stt'].model_path} on {made['stt'].device} ({made['stt'].device_reason})"

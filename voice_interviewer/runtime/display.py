@@ -1,101 +1,113 @@
-"""The live terminal display of a spoken interview.
+"""The live terminal display of a spoken interview: the loop's events, shown on a ``Screen``.
 
-Prints, as they happen: the phase and minutes left, the interviewer's words clause by clause
-as they are spoken, the candidate's words as each segment is transcribed (and the final pass's
-re-reading of the turn when it heard something else), the hint level,
-and the seed's architecture diagram when a phase that uses it begins.
+Shown as they happen: the phase with its clock and the whole interview's, the interviewer's
+words clause by clause as they are spoken, the candidate's words as each segment is
+recognised and then the whole turn (and the final pass's re-reading of it when it heard
+something else), listening / thinking / speaking, the input level (fed by
+``MeteredSource``), the hint level, the seed's architecture diagram when a phase that uses it
+begins, and each turn's latency when asked for (--show-latency). What it looks like is the
+screen's business (voice_interviewer/ui/).
 """
 
 from __future__ import annotations
 
-import sys
-import threading
 from typing import Any, TextIO
 
-from voice_interviewer.messages import Move, MoveKind
+from voice_interviewer.audio.base import AudioSource
+from voice_interviewer.messages import AudioFrame, Move, MoveKind
 from voice_interviewer.session.live import InterviewSession
+from voice_interviewer.ui import Screen, make_screen
+from voice_interviewer.ui.screen import rms_level
 
 
 class TerminalDisplay:
-    """Receives the loop's events (``on_event``) and writes them to a terminal or a log."""
+    """Receives the loop's events (``on_event``) and shows them on a screen."""
 
     def __init__(
-        self, session: InterviewSession, out: TextIO | None = None, show_timings: bool = True
+        self,
+        session: InterviewSession,
+        out: TextIO | None = None,
+        show_latency: bool = False,
+        screen: Screen | None = None,
+        keys: bool = True,
     ) -> None:
         self.session = session
-        self.out = out or sys.stdout
-        self.show_timings = show_timings
-        self._lock = threading.Lock()
+        self.screen = screen or make_screen(
+            lambda: session.clock.now(), out=out, live=True, show_latency=show_latency, keys=keys
+        )
         self._phase = ""
-        self._speaking = False
         self._timing: dict[str, Any] | None = None
 
     def on_event(self, kind: str, data: dict[str, Any]) -> None:
-        with self._lock:
-            handler = getattr(self, f"_on_{kind}", None)
-            if handler is not None:
-                handler(data)
-                self.out.flush()
+        """One loop event (``VoiceLoop``'s ``on_event``); unknown kinds are ignored."""
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is not None:
+            handler(data)
+
+    def close(self) -> None:
+        self.screen.close()
 
     def _on_move(self, data: dict[str, Any]) -> None:
         move: Move = data["move"]
         view = self.session.snapshot()
-        if view.phase != self._phase or move.kind in (
-            MoveKind.GREETING,
-            MoveKind.PHASE_CHANGE,
-        ):
+        if view.phase != self._phase or move.kind in (MoveKind.GREETING, MoveKind.PHASE_CHANGE):
             self._phase = view.phase
-            minutes = view.minutes_left_in_phase
-            hints = view.hint_level_earned
-            self._line(
-                f"\n== {view.phase_title}: {minutes:.0f} min left"
-                f"{' | hint level ' + str(hints) if hints else ''} =="
-            )
-            if view.diagram and move.kind == MoveKind.PHASE_CHANGE:
-                self._line(view.diagram)
+            self.screen.phase(view, diagram=move.kind == MoveKind.PHASE_CHANGE)
+        else:
+            self.screen.status(view)
         if move.kind == MoveKind.HINT:
-            self._line(f"[hint level {view.hint_level_earned}]")
-        self.out.write("\nInterviewer: ")
-        self._speaking = True
+            self.screen.hint(view.hint_level_earned)
 
     def _on_speaking(self, data: dict[str, Any]) -> None:
-        self.out.write(data["text"] + " ")
+        self.screen.state("speaking")
+        self.screen.interviewer(data["text"], final=False)
 
     def _on_listening(self, data: dict[str, Any]) -> None:
-        self._end_speech()
+        self.screen.state("listening")
         timing, self._timing = self._timing, None
-        if self.show_timings and timing and timing.get("voice_to_voice") is not None:
-            self._line(
-                f"  (reply began {timing['voice_to_voice'] * 1000:.0f} ms after you stopped; "
-                f"{timing.get('response_latency', 0) * 1000:.0f} ms after the endpoint)"
-            )
-        self._line("(listening... space: end my turn, h: hint, q: end)")
+        if timing is not None and timing.get("voice_to_voice") is not None:
+            self.screen.latency(timing["voice_to_voice"], timing.get("response_latency"))
 
     def _on_candidate_partial(self, data: dict[str, Any]) -> None:
-        self._end_speech()
-        self._line(f"You: {data['text']}")
+        self.screen.candidate(data["text"], final=False)
+
+    def _on_candidate_turn(self, data: dict[str, Any]) -> None:
+        self.screen.candidate(data["text"], final=True)
+        self.screen.state("thinking")
 
     def _on_candidate_final(self, data: dict[str, Any]) -> None:
-        # The accurate re-reading of a turn, shown only when it heard something else.
+        # The final pass's accurate re-reading of a turn, shown only when it heard otherwise.
         if data.get("changed"):
-            self._end_speech()
-            self._line(f"You (final): {data['text']}")
+            self.screen.note(f"You (final): {data['text']}")
 
     def _on_barge_in(self, data: dict[str, Any]) -> None:
-        self._end_speech()
-        self._line("[interrupted]")
+        self.screen.state("listening")
+        self.screen.note("[interrupted]")
 
     def _on_timing(self, data: dict[str, Any]) -> None:
         self._timing = data  # shown once the reply has been spoken, not in the middle of it
 
     def _on_error(self, data: dict[str, Any]) -> None:
-        self._end_speech()
-        self._line(f"! {data['message']}")
+        self.screen.error(data["message"])
 
-    def _end_speech(self) -> None:
-        if self._speaking:
-            self.out.write("\n")
-            self._speaking = False
 
-    def _line(self, text: str) -> None:
-        self.out.write(text + "\n")
+class MeteredSource:
+    """An ``AudioSource`` that reports each frame's level to a screen on its way to the loop.
+
+    Wrapping the source keeps the meter out of the voice loop: the level is a display
+    concern, and one RMS per 20 ms frame costs microseconds.
+    """
+
+    def __init__(self, source: AudioSource, screen: Screen) -> None:
+        self.source = source
+        self.screen = screen
+
+    def read(self, timeout: float | None = None) -> AudioFrame | None:
+        frame = self.source.read(timeout)
+        if frame is not None:
+            self.screen.level(rms_level(frame.pcm))
+        return frame
+
+    def __getattr__(self, name: str) -> Any:
+        # sample_rate, overruns, ended, start, stop: the wrapped source's own.
+        return getattr(self.source, name)

@@ -8,6 +8,7 @@ has no recording or subtitles); ``export`` is the original JSON + Markdown write
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -274,9 +275,12 @@ def export_session(
     formats: set[str],
     out_dir: Path,
     audio_format: str = "flac",
+    step: Callable[[], None] | None = None,
 ) -> ExportResult:
     """Write ``formats`` (a subset of ``FORMATS``) into ``out_dir``, named by the session id.
-    Subtitles and the HTML report come with the recording they refer to."""
+    Subtitles and the HTML report come with the recording they refer to. ``step`` is called
+    as each format is done (a progress bar)."""
+    done = step or (lambda: None)
     from voice_interviewer.session import html_report, subtitles
 
     unknown = formats - set(FORMATS)
@@ -298,6 +302,8 @@ def export_session(
         audio = media.write_recording(record, out_dir / f"{sid}.{audio_format}", audio_format)
         if audio is not None and audio.path is not None:
             result.written.append(audio.path)
+        if "audio" in formats:
+            done()
     elif wants_audio and not record.spoken:
         result.notes.append(
             f"{sid} is a typed session: it has no recording"
@@ -311,20 +317,24 @@ def export_session(
         _write(
             out_dir / f"{sid}.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n", result
         )
+        done()
     if "md" in formats:
         _write(
             out_dir / f"{sid}.md",
             to_markdown(record, content, analytics=analytics, line=line),
             result,
         )
+        done()
     if formats & {"srt", "vtt"} and record.spoken:
         cues = subtitles.cues(record, analytics, line.t0 if line.t0 is not None else 0.0)
         if line.t0 is None:
             result.notes.append("no recording: subtitle times are on the session clock")
         if "srt" in formats:
             _write(out_dir / f"{sid}.srt", subtitles.to_srt(cues), result)
+            done()
         if "vtt" in formats:
             _write(out_dir / f"{sid}.vtt", subtitles.to_vtt(cues), result)
+            done()
     if "html" in formats:
         page = html_report.render(
             record,
@@ -334,6 +344,7 @@ def export_session(
             audio=audio.path if audio is not None else None,
         )
         _write(out_dir / f"{sid}.html", page, result)
+        done()
     return result
 
 
