@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from voice_interviewer.messages import Move, MoveKind
 from voice_interviewer.session.live import InterviewSession
+from voice_interviewer.text import safe_text
 
 
 class TerminalDisplay:
@@ -59,7 +60,7 @@ class TerminalDisplay:
         self._speaking = True
 
     def _on_speaking(self, data: dict[str, Any]) -> None:
-        self.out.write(data["text"] + " ")
+        self.out.write(safe_text(data["text"]) + " ")
 
     def _on_listening(self, data: dict[str, Any]) -> None:
         self._end_speech()
@@ -73,7 +74,7 @@ class TerminalDisplay:
 
     def _on_candidate_partial(self, data: dict[str, Any]) -> None:
         self._end_speech()
-        self._line(f"You: {data['text']}")
+        self._line(f"You: {safe_text(data['text'])}")
 
     def _on_candidate_final(self, data: dict[str, Any]) -> None:
         # The accurate re-reading of a turn, shown only when it heard something else.
@@ -90,7 +91,7 @@ class TerminalDisplay:
 
     def _on_error(self, data: dict[str, Any]) -> None:
         self._end_speech()
-        self._line(f"! {data['message']}")
+        self._line(f"! {safe_text(str(data['message']))}")
 
     def _end_speech(self) -> None:
         if self._speaking:
