@@ -316,7 +316,7 @@ def _safe_fields(event: JournalEvent) -> JournalEvent:
         for f in dataclasses.fields(event)  # type: ignore[arg-type]
         if isinstance(value := getattr(event, f.name), str) and safe_text(value) != value
     }
-    return dataclasses.replace(event, **changes) if changes else event  # type: ignore[type-var]
+    return dataclasses.replace(event, **changes) if changes else event  # type: ignore[type-var, arg-type]
 
 
 def _reason(error: BaseException) -> str:
