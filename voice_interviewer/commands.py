@@ -86,6 +86,7 @@ def _voice(name: str):  # type: ignore[no-untyped-def]
 
 
 def interview(args: argparse.Namespace) -> int:
+    from voice_interviewer.config import load_settings
     from voice_interviewer.textmode import ScriptError, TextInterview, load_script
 
     if not args.text and args.script is None:
@@ -96,10 +97,16 @@ def interview(args: argparse.Namespace) -> int:
     def clock_at(offset: float) -> Clock:
         return VirtualClock(offset) if virtual else RealClock(offset)
 
+    # Everything the user can get wrong is checked before a session folder exists.
+    settings = load_settings(getattr(args, "config", None))
+    notes: list[str] = []
     try:
-        script = load_script(args.script) if args.script else None
+        script = load_script(args.script, notes) if args.script else None
     except ScriptError as e:
         raise UserError(str(e)) from e
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    renderer = _text_renderer(args, settings)
     if args.resume:
         session, first = InterviewSession.resume(args.resume, content, clock_at)
         for note in session.notes:
@@ -114,22 +121,28 @@ def interview(args: argparse.Namespace) -> int:
         )
         session = InterviewSession.start(content, clock_at(0.0), options)
         first = session.open()
-    runner = TextInterview(session, renderer=_text_renderer(args))
+    runner = TextInterview(session, renderer=renderer)
     if script is not None:
         runner.run_script(script, first)
     else:
+        _keep_undecodable_input()
         runner.run_interactive(first, read=lambda: input("\nYou: "))
     return 0
 
 
-def _text_renderer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _keep_undecodable_input() -> None:
+    """A byte the terminal's encoding cannot decode must not raise and lose the line typed:
+    it is kept as a surrogate, which the text interview turns into U+FFFD and reports."""
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="surrogateescape")
+
+
+def _text_renderer(args: argparse.Namespace, settings: dict):  # type: ignore[no-untyped-def]
     """The LLM renderer when a model is configured (flag, env or config file), else None:
     text mode then imports no LLM library at all."""
     import os
 
-    from voice_interviewer.config import load_settings
-
-    settings = load_settings(getattr(args, "config", None))
     configured = (
         args.model
         or os.environ.get("VOICE_INTERVIEWER_MODEL")

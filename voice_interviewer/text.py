@@ -482,3 +482,32 @@ def comparable_words(text: str) -> list[str]:
         if word:
             out.append(word)
     return out
+
+
+# --- safe text: what an answer may put on a terminal, in a file or on a page -------------------
+# An answer (typed, scripted, or an LLM's reply) may hold terminal escape sequences: they would
+# retitle or clear the terminal when echoed, and a shortened quote could leave a hyperlink open.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|\Z)"  # OSC, DCS, ... to ST
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI (7- or 8-bit): ESC [ params final
+    r"|\x1b[ -/]*[0-~]?",  # any other ESC sequence, or a lone ESC
+    re.DOTALL,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 controls (tab and newline stay), DEL, and the bidi overrides that reorder text."""
+
+
+def safe_text(text: str) -> str:
+    """``text`` without control characters and terminal escape sequences (ANSI CSI, OSC such
+    as titles and hyperlinks, DCS, C1 controls), safe to echo, save or quote; tab and newline
+    stay. A string that holds none is returned as it is."""
+    if text.isprintable():
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text.replace("\r\n", "\n"))
+    return _CONTROL.sub("", text)
+
+
+def escaped(text: str) -> str:
+    """``text`` with every non-ASCII or control character as a backslash escape (reversible
+    with ``codecs.decode(s, "unicode_escape")``): raw input kept for the record, inert."""
+    return text.encode("unicode_escape").decode("ascii")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -13,7 +14,9 @@ from voice_interviewer.clock import VirtualClock
 from voice_interviewer.interview.scorecard_types import Scorecard
 from voice_interviewer.messages import Move, MoveKind
 from voice_interviewer.session.events import SaidLine
+from voice_interviewer.session.journal import JournalError
 from voice_interviewer.session.live import InterviewSession
+from voice_interviewer.text import safe_text
 from voice_interviewer.ui import Screen, make_screen
 
 DEFAULT_TURN_SECONDS = 60.0
@@ -50,7 +53,10 @@ def parse_script(text: str) -> list[ScriptTurn]:
             turns.append(ScriptTurn(body.strip(), seconds, start))
         paragraph.clear()
 
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines end at "\n" only: str.splitlines() would also break at form feeds, \x1c-\x1e and
+    # U+2028, which a pasted answer may hold, and split one turn in two.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    for number, line in enumerate(lines, 1):
         if line.lstrip().startswith("#"):
             continue
         if not line.strip():
@@ -63,15 +69,70 @@ def parse_script(text: str) -> list[ScriptTurn]:
     return turns
 
 
-def load_script(path: Path) -> list[ScriptTurn]:
+def load_script(path: Path, notes: list[str] | None = None) -> list[ScriptTurn]:
+    """The turns of a script file in any encoding: UTF-8 (with or without a BOM) and UTF-16
+    with a BOM are read as they are; other bytes are replaced with U+FFFD and ``notes`` gets
+    a line saying so. A binary file is a ``ScriptError``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as e:
         raise ScriptError(f"cannot read script {path}: {e.strerror}") from e
+    text, note = decode_script(raw, path)
+    if note and notes is not None:
+        notes.append(note)
     turns = parse_script(text)
     if not turns:
         raise ScriptError(f"{path} holds no candidate turns (paragraphs separated by blank lines)")
     return turns
+
+
+def decode_script(raw: bytes, path: Path) -> tuple[str, str | None]:
+    """The text of a script file and, when bytes had to be replaced, a note saying where."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return raw.decode(codec, errors="replace"), None
+    if b"\0" in raw[:8192] or _binary_share(raw[:8192]) > 0.3:
+        raise ScriptError(
+            f"{path} looks like a binary file, not a text script: write the candidate's "
+            "turns as plain text, one paragraph per turn"
+        )
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        text, bad = decode_replacing(raw)
+        line = raw[: e.start].count(b"\n") + 1
+        return text, (
+            f"{path} is not UTF-8 (first bad byte on line {line}); {bad} undecodable "
+            "byte(s) were replaced with \ufffd. Save the script as UTF-8 to keep every character."
+        )
+
+
+def _binary_share(head: bytes) -> float:
+    """The share of bytes that no text file holds (controls other than tab, newlines, ESC)."""
+    if not head:
+        return 0.0
+    odd = sum(1 for b in head if b < 32 and b not in b"\t\n\r\x0c\x1b")
+    return odd / len(head)
+
+
+def repair_typed(text: str) -> tuple[str, bool]:
+    """A line read from a terminal with ``surrogateescape``: its undecodable bytes become
+    U+FFFD (a string holding lone surrogates cannot even be written to the journal).
+    Returns the text and whether anything was replaced."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text, False
+    repaired, _ = decode_replacing(text.encode("utf-8", "surrogateescape"))
+    return repaired, True
+
+
+def decode_replacing(raw: bytes) -> tuple[str, int]:
+    """``raw`` as UTF-8 with each undecodable byte sequence replaced by U+FFFD, and how many."""
+    text = raw.decode("utf-8", errors="replace")
+    return text, text.count("\ufffd") - raw.count("\ufffd".encode())
 
 
 class TextInterview:
@@ -95,7 +156,8 @@ class TextInterview:
     def _say(self, move: Move) -> str:
         if self.renderer is None:
             return move.text
-        words = "".join(r.text for r in self.renderer.render(move, self._candidate)).strip()
+        words = "".join(r.text for r in self.renderer.render(move, self._candidate))
+        words = safe_text(words).strip()  # an LLM's reply is echoed: no escape sequences
         if words and words != move.text:
             self.session.record(SaidLine(move.turn, words, words, interrupted=False))
         return words or move.text
@@ -118,19 +180,37 @@ class TextInterview:
                 break
             if isinstance(clock, VirtualClock):
                 clock.advance(turn.seconds)
-            self.screen.candidate(turn.text, final=True)
-            self._candidate = turn.text
-            self.show(self.session.respond(turn.text))
+            self._candidate = safe_text(turn.text)
+            self.screen.candidate(self._candidate, final=True)
+            self.show(self._respond(turn.text))
         self._finish()
 
     def run_interactive(self, first: Move, read: Callable[[], str] = input) -> None:
         self.show(first)
-        for text in _typed_turns(read):
-            self._candidate = text
-            self.show(self.session.respond(text))
+        warned = False
+        for typed in _typed_turns(read):
+            text, repaired = repair_typed(typed)
+            if repaired and not warned:
+                # Said once: the answer is kept, with the bytes the terminal could not decode.
+                self.out.write(
+                    "\n(Your terminal sent bytes that are not UTF-8; they are kept as \ufffd. "
+                    "Set the terminal to UTF-8 to keep every character.)\n"
+                )
+                warned = True
+            self._candidate = safe_text(text)
+            self.show(self._respond(text))
             if self.session.finished:
                 break
         self._finish()
+
+    def _respond(self, text: str) -> Move:
+        try:
+            return self.session.respond(text)
+        except JournalError as e:
+            # Not saved: hand the answer back so that nothing typed is lost.
+            raise JournalError(
+                f"{e}\nYour last answer was not saved; here it is:\n  {safe_text(text)}"
+            ) from e
 
     def _finish(self) -> None:
         session = self.session
@@ -172,4 +252,4 @@ def format_scorecard(card: Scorecard) -> str:
     lines += ["", "Strengths:"] + [f"  {i}. {s}" for i, s in enumerate(card.strengths, 1)]
     lines += ["", "Improvements:"] + [f"  {i}. {s}" for i, s in enumerate(card.improvements, 1)]
     lines += ["", "Resources:"] + [f"  - {r}" for r in card.resources]
-    return "\n".join(lines)
+    return safe_text("\n".join(lines))  # an LLM may have written the prose

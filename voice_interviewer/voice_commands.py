@@ -72,6 +72,14 @@ def run_loop(
     recorder = StereoRecorder(path, t0=clock.now())
     session.record(RecordingLine(path.name, round(clock.now(), 3), 16000))
     display = TerminalDisplay(session, show_latency=show_latency, keys=keys)
+    turn_heard = getattr(source, "turn_heard", None)  # a replay's watchdog waits for the reply
+
+    def on_event(kind: str, data: dict[str, Any]) -> None:
+        # Words heard mean a turn and then a reply will come, however loaded the machine.
+        if kind in ("candidate_partial", "candidate_turn") and turn_heard is not None:
+            turn_heard()
+        display.on_event(kind, data)
+
     for note in models.notes:
         display.screen.note(f"  {note}")
     if keys:
@@ -87,7 +95,7 @@ def run_loop(
         clock.now,
         loop_cfg,
         recorder,
-        on_event=display.on_event,
+        on_event=on_event,
         awaiting_answer=awaiting,
         smart_turn=models.smart_turn,
         final_pass=models.final_pass,
@@ -172,38 +180,82 @@ def interview(args: argparse.Namespace) -> int:
 
 def replay(args: argparse.Namespace) -> int:
     """Play recorded answers through the same loop, in real time; save the interviewer's audio."""
-    import soundfile
-
-    from voice_interviewer.audio.memory import MemorySink
     from voice_interviewer.runtime.app import load_models
-    from voice_interviewer.runtime.replay import ReplaySource, answer_files, load_answer
+    from voice_interviewer.runtime.replay import answer_files, usable_answers
 
-    files = answer_files(args.folder)
-    answers = [load_answer(p) for p in files]
+    def note(message: str) -> None:
+        print(f"replay: {message}", file=sys.stderr, flush=True)
+
+    files, answers = usable_answers(answer_files(args.folder), note)
     settings = cfg.load_settings(args.config)
     loop_cfg = loop_config(settings, args.audio)
     print(f"Replaying {len(files)} answers from {args.folder}; loading the models...")
     models = load_models(settings, model_flag=args.model)
     session, first = open_session(args, mode="replay")
-    clock = session.clock
-    awaiting = threading.Event()
-    source = ReplaySource(answers, awaiting, clock.now, gap_s=args.gap)
-    sink = MemorySink(realtime=True)
-    run_loop(
+    out = play_answers(
         session,
         first,
-        source,
-        sink,
+        answers,
         models,
         loop_cfg,
-        awaiting=awaiting,
-        keys=False,
+        gap_s=args.gap,
+        note=note,
         show_latency=args.show_latency,
     )
-    out = session.directory / "interviewer.wav"
-    soundfile.write(str(out), sink.heard_audio(16000), 16000, subtype="PCM_16")
     print(f"Interviewer audio: {out}")
     return 0
+
+
+def play_answers(
+    session: InterviewSession,
+    first: Move | None,
+    answers: list[Any],
+    models: Any,
+    loop_cfg: Any,
+    *,
+    gap_s: float = 0.4,
+    note: Any = print,
+    on_source: Any = None,
+    show_latency: bool = False,
+) -> Any:
+    """Replay ``answers`` into the loop for ``session``; returns the path of interviewer.wav.
+    ``on_source`` gets the ReplaySource first (a soak stops it when its time is up)."""
+    from voice_interviewer.audio.config import PIPELINE_RATE
+    from voice_interviewer.audio.memory import MemorySink
+    from voice_interviewer.audio.wavfile import WavFileSink
+    from voice_interviewer.runtime.replay import ReplaySource
+
+    awaiting = threading.Event()
+    source = ReplaySource(answers, awaiting, session.clock.now, gap_s=gap_s, on_stall=note)
+    if on_source is not None:
+        on_source(source)
+    out = session.directory / "interviewer.wav"
+    # What the interviewer says goes to disk as it is played, as the candidate's audio does
+    # (the recorder): a long replay's memory stays flat.
+    heard = WavFileSink(out, PIPELINE_RATE)
+    heard.start()
+    lock = threading.Lock()  # the player and the loop both advance the simulated playback
+
+    def write_heard(pcm: Any, rate: int) -> None:
+        with lock:
+            heard.write(pcm, rate)
+
+    sink = MemorySink(realtime=True, keep=False, on_heard=write_heard)
+    try:
+        run_loop(
+            session,
+            first,
+            source,
+            sink,
+            models,
+            loop_cfg,
+            awaiting=awaiting,
+            keys=False,
+            show_latency=show_latency,
+        )
+    finally:
+        heard.stop()
+    return out
 
 
 def devices(args: argparse.Namespace) -> int:

@@ -127,3 +127,24 @@ def test_to_int16() -> None:
     assert to_int16(np.array([[100, 200]], dtype=np.int16)).tolist() == [150]
     with pytest.raises(TypeError):
         to_int16(np.zeros(3, dtype=np.int32))
+
+
+def test_sink_without_keeping_streams_what_is_heard_and_holds_nothing():
+    """A long replay writes the interviewer's audio to disk as it plays: nothing piles up."""
+    clock = VirtualClock()
+    got: list[tuple[int, int]] = []
+    sink = MemorySink(
+        realtime=True,
+        clock=clock.now,
+        sleep=clock.advance,
+        keep=False,
+        on_heard=lambda pcm, rate: got.append((len(pcm), rate)),
+    )
+    sink.start()
+    sink.write(np.ones(8000, dtype=np.int16), 16000)
+    clock.advance(0.25)
+    assert sink.samples_played == 4000 and got == [(4000, 16000)]
+    sink.write(np.ones(1600, dtype=np.int16), 16000)
+    assert sink.wait_idle()
+    assert sum(n for n, _ in got) == 9600 == sink.samples_played
+    assert sink.written == [] and sink.heard == [] and len(sink.heard_audio()) == 0

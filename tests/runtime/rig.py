@@ -50,6 +50,8 @@ class Rig:
     """Answers for a ``ReplaySource`` (paced by ``awaiting``) instead of the scripted source;
     the STT then says ``replay_texts`` in order."""
     replay_texts: list[str] = field(default_factory=list)
+    replay_stall_s: float = 90.0
+    """The replay watchdog's wait for a reply after an answer (ReplaySource ``stall_s``)."""
     memory: list[np.ndarray] | None = None
     """Audio for a real-time ``MemorySource`` instead (the STT says ``replay_texts`` in order)."""
     smart_turn: Any = None
@@ -70,10 +72,16 @@ class Rig:
         )
         self.stt: Any = ScriptedSTT(self.source)
         self.awaiting = threading.Event()
+        self.stalls: list[str] = []
         loop_source: Any = self.source
         if self.replay is not None:
             loop_source = self.replay_source = ReplaySource(
-                self.replay, self.awaiting, self.clock.now, gap_s=0.4
+                self.replay,
+                self.awaiting,
+                self.clock.now,
+                gap_s=0.4,
+                stall_s=self.replay_stall_s,
+                on_stall=self.stalls.append,
             )
             self.stt = InOrderSTT(self.replay_texts)
         elif self.memory is not None:
@@ -116,6 +124,8 @@ class Rig:
 
     def _on_event(self, kind: str, data: dict[str, Any]) -> None:
         self.events.append((self.clock.now(), kind, data))
+        if kind in ("candidate_partial", "candidate_turn") and self.replay is not None:
+            self.replay_source.turn_heard()  # as voice_commands.run_loop wires it
         if kind == "move":
             move: Move = data["move"]
             self._kind_of_turn[move.turn] = move.kind

@@ -198,6 +198,31 @@ def test_a_replay_ends_after_the_reply_to_its_last_answer(content) -> None:  # t
         assert t_ready + 0.4 - 0.05 <= t_answer <= t_ready + 0.4 + 0.1  # the gap after the reply
 
 
+def test_a_replay_answer_heard_as_no_speech_does_not_hang_the_loop(content) -> None:  # type: ignore[no-untyped-def]
+    # Answer 2 is a faint hiss: the VAD hears no turn, so no reply comes and nothing would
+    # ever set "awaiting" again. The watchdog plays answer 3 after stall_s instead.
+    import numpy as np
+
+    from .fakes import vowel
+
+    hiss = (np.random.default_rng(3).standard_normal(16000) * 30).astype(np.int16)
+    rig = Rig(
+        content,
+        mode="speakers",
+        replay=[vowel(1.0, f0=190.0, seed=1), hiss, vowel(0.8, f0=200.0, seed=2)],
+        replay_texts=[WARMUP, SCOPE],
+        replay_stall_s=2.0,
+    )
+    rig.run(timeout=30)
+
+    assert rig.turns("candidate") == [WARMUP, SCOPE]
+    assert rig.replay_source.stalls == [1]
+    assert rig.stalls == [
+        "no reply 2 s after answer 2: it was not heard as speech; playing answer 3"
+    ]
+    assert kinds(rig) == [MoveKind.GREETING, MoveKind.PRESENT_PROBLEM, MoveKind.SCOPE_ANSWER]
+
+
 def test_the_loop_runs_on_a_memory_source(content) -> None:  # type: ignore[no-untyped-def]
     from .fakes import ScriptedRenderer, vowel
 

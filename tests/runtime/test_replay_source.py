@@ -10,7 +10,7 @@ import pytest
 
 from voice_interviewer.audio.errors import AudioFileError
 from voice_interviewer.clock import VirtualClock
-from voice_interviewer.runtime.replay import ReplaySource, answer_files, load_answer
+from voice_interviewer.runtime.replay import ReplaySource, answer_files, load_answer, usable_answers
 
 FRAME = 0.02
 N = 320
@@ -137,3 +137,133 @@ def test_answer_files_are_sorted_and_resampled(tmp_path) -> None:  # type: ignor
         answer_files(tmp_path / "empty")
     with pytest.raises(AudioFileError, match="not a folder"):
         answer_files(tmp_path / "missing")
+
+
+def test_empty_header_only_and_silent_answers_are_skipped_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    soundfile = pytest.importorskip("soundfile")
+    soundfile.write(str(tmp_path / "01.wav"), answer(0.5, 8000), 16000)
+    soundfile.write(str(tmp_path / "02.wav"), np.zeros(0, dtype=np.int16), 16000)  # header only
+    (tmp_path / "03.wav").write_bytes(b"")  # 0 bytes
+    soundfile.write(str(tmp_path / "04.wav"), np.zeros(16000, dtype=np.int16), 16000)
+    (tmp_path / "05.wav").write_bytes(b"RIFF\x10\x00\x00\x00WAVEjunk")  # not audio at all
+    soundfile.write(str(tmp_path / "06.flac"), answer(0.3, -8000), 16000)
+    notes: list[str] = []
+    files, audio = usable_answers(answer_files(tmp_path), notes.append)
+    assert [p.name for p in files] == ["01.wav", "06.flac"]
+    assert [len(a) for a in audio] == [8000, 4800]
+    assert (
+        notes[0] == "skipping 02.wav: it holds no audio (an empty file or a header without samples)"
+    )
+    assert (
+        notes[1] == "skipping 03.wav: it holds no audio (an empty file or a header without samples)"
+    )
+    assert notes[2] == "skipping 04.wav: it is silent (peak -90 dBFS)"
+    assert notes[3].startswith("skipping 05.wav: it cannot be read (cannot read")
+    for name in ("01.wav", "06.flac"):
+        (tmp_path / name).unlink()
+    with pytest.raises(AudioFileError, match="holds any speech; nothing to replay"):
+        usable_answers(answer_files(tmp_path), notes.append)
+
+
+def test_watchdog_moves_on_when_no_reply_comes_and_ends_after_the_last() -> None:
+    """An answer the loop did not hear as speech gets no reply, so ``ready`` never comes back:
+    after ``stall_s`` the next answer plays, and after the last one the source ends."""
+    clock = VirtualClock(5.0)
+    ready = threading.Event()
+    stalls: list[str] = []
+    source = ReplaySource(
+        [answer(0.2, 8000), answer(0.2, -8000)],
+        ready,
+        clock.now,
+        gap_s=0.1,
+        stall_s=3.0,
+        on_stall=stalls.append,
+    )
+    source.start()
+    k = 0
+
+    def step(seconds: float) -> None:
+        nonlocal k
+        for _ in range(round(seconds / FRAME)):
+            clock.set(5.0 + k * N / 16000 + N / 16000)
+            if source.read(timeout=0.0) is None:
+                return
+            k += 1
+
+    ready.set()
+    step(1.0)
+    assert len(source.answer_ended) == 1 and stalls == []
+    step(2.0)  # 2.7 s after the answer: the interviewer may still be thinking
+    assert stalls == [] and len(source.answer_started) == 1
+    step(1.0)
+    assert stalls == ["no reply 3 s after answer 1: it was not heard as speech; playing answer 2"]
+    step(1.0)
+    assert len(source.answer_started) == 2 and not source.ended
+    step(4.0)
+    assert stalls[1] == (
+        "no reply 3 s after the last answer (2): it was not heard as speech; ending the replay"
+    )
+    assert source.ended and source.read(timeout=0.0) is None
+    assert source.stalls == [0, 1]
+
+
+def test_a_reply_in_time_disarms_the_watchdog() -> None:
+    r = Reader([answer(0.2, 8000), answer(0.2, -8000)], gap_s=0.1)
+    r.source._stall_s = 3.0  # noqa: SLF001 - the default (90 s) is too long to step through
+    r.ready.set()
+    r.step(2.5)
+    r.ready.set()  # the interviewer replied
+    r.step(1.0)
+    assert r.source.stalls == [] and len(r.source.answer_started) == 2
+
+
+def test_replay_of_a_folder_without_speech_stops_at_once(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Before the fix a header-only WAV hung at "(listening...)" for ever; now it is skipped,
+    and a folder with nothing left to play is an error before any model loads."""
+    soundfile = pytest.importorskip("soundfile")
+    from voice_interviewer.cli import main
+
+    soundfile.write(str(tmp_path / "01.wav"), np.zeros(0, dtype=np.int16), 16000)
+    soundfile.write(str(tmp_path / "02.wav"), np.zeros(8000, dtype=np.int16), 16000)
+    assert main(["replay", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "replay: skipping 01.wav: it holds no audio" in err
+    assert "replay: skipping 02.wav: it is silent" in err
+    assert "holds any speech; nothing to replay" in err and "Traceback" not in err
+
+
+def test_a_turn_heard_disarms_the_watchdog_however_slow_the_reply() -> None:
+    """Under load a reply may take longer than ``stall_s``; a turn the loop heard always gets
+    one, so the next answer must not be played over it."""
+    clock = VirtualClock(5.0)
+    ready = threading.Event()
+    stalls: list[str] = []
+    source = ReplaySource(
+        [answer(0.2, 8000), answer(0.2, -8000)],
+        ready,
+        clock.now,
+        gap_s=0.1,
+        stall_s=3.0,
+        on_stall=stalls.append,
+    )
+    source.start()
+    k = 0
+
+    def step(seconds: float) -> None:
+        nonlocal k
+        for _ in range(round(seconds / FRAME)):
+            clock.set(5.0 + k * N / 16000 + N / 16000)
+            if source.read(timeout=0.0) is None:
+                return
+            k += 1
+
+    ready.set()
+    step(0.5)
+    source.turn_heard()  # the loop took the answer as a turn; its reply is slow
+    step(10.0)
+    assert stalls == [] and len(source.answer_started) == 1
+    ready.set()  # the reply, at last
+    step(1.0)
+    assert len(source.answer_started) == 2
+    step(4.0)  # no turn heard in answer 2: the watchdog is armed again
+    assert len(stalls) == 1 and source.ended

@@ -117,6 +117,9 @@ class MemorySink:
     nothing. With it, playback advances with the clock, so a test can interrupt a reply
     part-way and check that ``samples_played`` and ``heard`` hold only what came before the
     interruption.
+
+    A long replay passes ``keep=False`` and an ``on_heard`` callback (a file writer): what is
+    played then goes to the callback as it plays and nothing piles up in memory.
     """
 
     def __init__(
@@ -125,8 +128,12 @@ class MemorySink:
         realtime: bool = False,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        keep: bool = True,
+        on_heard: Callable[[np.ndarray, int], None] | None = None,
     ) -> None:
         self._realtime = realtime
+        self._keep = keep
+        self._on_heard = on_heard
         self._clock = clock
         self._sleep = sleep
         self._queue: deque[_Queued] = deque()
@@ -166,11 +173,12 @@ class MemorySink:
         if x.ndim != 1:
             raise ValueError(f"sinks take mono PCM, got shape {x.shape}")
         x = x.copy()
-        self.written.append(SinkChunk(x, sample_rate))
+        if self._keep:
+            self.written.append(SinkChunk(x, sample_rate))
         self._written += len(x)
         if not self._realtime:
             self._played += len(x)
-            self.heard.append(SinkChunk(x, sample_rate))
+            self._heard(x, sample_rate)
             return
         self._advance()
         self._queue.append(_Queued(x, sample_rate))
@@ -214,9 +222,15 @@ class MemorySink:
 
     def _finish(self, q: _Queued, n: int) -> None:
         if n > 0:
-            self.heard.append(SinkChunk(q.pcm[q.pos : q.pos + n], q.sample_rate))
+            self._heard(q.pcm[q.pos : q.pos + n], q.sample_rate)
             q.pos += n
             self._played += n
+
+    def _heard(self, pcm: np.ndarray, sample_rate: int) -> None:
+        if self._keep:
+            self.heard.append(SinkChunk(pcm, sample_rate))
+        if self._on_heard is not None:
+            self._on_heard(pcm, sample_rate)
 
     def _advance(self) -> None:
         """Play, in simulation, whatever the clock says has been played since the last look."""

@@ -114,6 +114,9 @@ def llm_config_from(
             f"api_base or temperature go in an [llm.options] table. "
             f"Known settings: {', '.join(sorted(_FIELDS))}"
         )
+    from voice_interviewer.config import check_types
+
+    check_types(LLMConfig, values, "llm")  # `model = 42` is a message, not a traceback
     if env.get(MODEL_ENV):
         values["model"] = env[MODEL_ENV]
     if model_flag:

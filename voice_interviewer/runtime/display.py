@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from voice_interviewer.audio.base import AudioSource
 from voice_interviewer.messages import AudioFrame, Move, MoveKind
 from voice_interviewer.session.live import InterviewSession
+from voice_interviewer.text import safe_text
 from voice_interviewer.ui import Screen, make_screen
 from voice_interviewer.ui.screen import rms_level
 
@@ -60,7 +61,7 @@ class TerminalDisplay:
 
     def _on_speaking(self, data: dict[str, Any]) -> None:
         self.screen.state("speaking")
-        self.screen.interviewer(data["text"], final=False)
+        self.screen.interviewer(safe_text(data["text"]), final=False)
 
     def _on_listening(self, data: dict[str, Any]) -> None:
         self.screen.state("listening")
@@ -69,16 +70,16 @@ class TerminalDisplay:
             self.screen.latency(timing["voice_to_voice"], timing.get("response_latency"))
 
     def _on_candidate_partial(self, data: dict[str, Any]) -> None:
-        self.screen.candidate(data["text"], final=False)
+        self.screen.candidate(safe_text(data["text"]), final=False)
 
     def _on_candidate_turn(self, data: dict[str, Any]) -> None:
-        self.screen.candidate(data["text"], final=True)
+        self.screen.candidate(safe_text(data["text"]), final=True)
         self.screen.state("thinking")
 
     def _on_candidate_final(self, data: dict[str, Any]) -> None:
         # The final pass's accurate re-reading of a turn, shown only when it heard otherwise.
         if data.get("changed"):
-            self.screen.note(f"You (final): {data['text']}")
+            self.screen.note(f"You (final): {safe_text(data['text'])}")
 
     def _on_barge_in(self, data: dict[str, Any]) -> None:
         self.screen.state("listening")
@@ -88,7 +89,7 @@ class TerminalDisplay:
         self._timing = data  # shown once the reply has been spoken, not in the middle of it
 
     def _on_error(self, data: dict[str, Any]) -> None:
-        self.screen.error(data["message"])
+        self.screen.error(safe_text(str(data["message"])))
 
 
 class MeteredSource:

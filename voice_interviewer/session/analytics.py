@@ -9,6 +9,7 @@ filler and hint counts still come from the text. No figure is ever invented.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import asdict, dataclass, field
@@ -174,11 +175,14 @@ def interviewer_spans(
     if runs is not None:
         spans: dict[int, tuple[float, float]] = {}
         talk: dict[int, float] = {}
+        # Bisection, not a scan per run: a long session has thousands of runs and turns.
+        marks.sort()
+        mark_times = [m for m, _ in marks]
         for a, b in runs:
-            owner = [k for m, k in marks if m <= a + 0.1]
-            if not owner:
+            i = bisect.bisect_right(mark_times, a + 0.1)
+            if i == 0:
                 continue
-            k = owner[-1]
+            k = marks[i - 1][1]
             s = spans.get(k)
             spans[k] = (a, b) if s is None else (min(s[0], a), max(s[1], b))
             talk[k] = talk.get(k, 0.0) + (b - a)
@@ -195,7 +199,9 @@ def interviewer_spans(
         text = heard.text if heard is not None else t["text"]
         a = timing.t_first_audio
         b = a + len(text.split()) / ESTIMATED_WORDS_PER_S
-        b = min([b] + [s for s in starts if s > a])  # the candidate spoke next: it had ended
+        i = bisect.bisect_right(starts, a)
+        if i < len(starts):
+            b = min(b, starts[i])  # the candidate spoke next: it had ended
         spans[t["index"]], talk[t["index"]] = (a, b), b - a
     return spans, talk, "estimated from the heard text"
 

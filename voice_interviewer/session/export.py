@@ -17,6 +17,7 @@ from voice_interviewer.interview.content import Content
 from voice_interviewer.session import media
 from voice_interviewer.session.analytics import Analytics, analyse
 from voice_interviewer.session.record import SessionRecord
+from voice_interviewer.text import safe_text
 
 EXPORT_TYPES = {"hint", "probe", "pushback", "command", "phase_change"}
 JSON_SCHEMA_VERSION = "1.1"
@@ -76,7 +77,7 @@ def to_json(
         p = content.problem(problem.data["id"])
         problem_info = {"id": p.id, "title": p.title, "difficulty": p.difficulty}
     titles = {p.id: p.title for p in content.phases}
-    return {
+    data = {
         "schema_version": JSON_SCHEMA_VERSION,
         "session_id": record.session_id,
         "created": record.created,
@@ -105,6 +106,20 @@ def to_json(
         "timings": analytics.latencies,
         "analytics": analytics.to_dict(),
     }
+    # A journal written before answers were cleaned (or edited by hand) may hold escape
+    # sequences: no export built from this (md, html, json) passes them on.
+    return _safe(data)
+
+
+def _safe(value: Any) -> Any:
+    """``value`` with every string in it passed through ``safe_text``."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_safe(v) for v in value]
+    return value
 
 
 def _turn(
@@ -207,7 +222,7 @@ def to_markdown(
     card = record.scorecard
     if card is None:
         out += ["## Scorecard", "", "The interview did not reach the scorecard.", ""]
-        return "\n".join(out)
+        return safe_text("\n".join(out))
     out += ["## Scorecard", "", "| Area | Rating | Justification |", "| --- | --- | --- |"]
     for a in card.areas:
         out.append(f"| {a.title} | {a.rating} | {a.justification.replace('|', '/')} |")
@@ -224,7 +239,7 @@ def to_markdown(
     out += ["", "### Improvements", ""] + [f"{i}. {s}" for i, s in enumerate(card.improvements, 1)]
     out += ["", "### Resources", ""] + [f"- {r}" for r in card.resources]
     out += ["", f"*{card.hint_rule}*", ""]
-    return "\n".join(out)
+    return safe_text("\n".join(out))  # the scorecard comes from the journal as saved
 
 
 def _fmt(value: Any, unit: str = "") -> str:

@@ -308,6 +308,12 @@ def render(
     return page(f"Interview {record.session_id}", body, SCRIPT)
 
 
+_HTML_UNSAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
 def _json_for_html(data: dict[str, Any]) -> str:
-    """JSON that cannot end the <script> element it sits in."""
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    """JSON that nothing in it can end or change the <script> element it sits in: no ``</``,
+    no ``<!--`` (which would make a later ``</script>`` not count), and no U+2028/2029."""
+    return json.dumps(data, ensure_ascii=False).translate(_HTML_UNSAFE)

@@ -9,6 +9,7 @@ damaged session never stops a command that reads the others.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
@@ -37,32 +38,51 @@ class Journal:
     """Appends events to ``path``; ``sync()`` makes them durable. The file is created
     private (0600 unless ``mode`` says otherwise)."""
 
+    resume_command = "voice-interviewer interview --resume {session}"
+    """What a failed write tells the user to run once the disk has room again (a typed
+    session sets its own, with ``--text``)."""
+
     def __init__(self, path: Path, mode: int = 0o600) -> None:
         self.path = path
         self._lock = threading.Lock()  # the voice loop journals from several threads
         _drop_torn_tail(path)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, mode)
-            self._file: IO[str] = os.fdopen(fd, "a", encoding="utf-8")
+            # Unbuffered: a write that fails (disk full) leaves nothing behind in a buffer
+            # that a later flush or the garbage collector would glue onto the journal.
+            self._file: IO[bytes] = os.fdopen(fd, "ab", buffering=0)
         except OSError as e:
             raise JournalError(f"cannot write the session journal {path}: {e.strerror}") from e
 
     def append(self, event: JournalEvent) -> None:
         line = json.dumps(ev.encode(event), ensure_ascii=False, separators=(",", ":"))
+        data = (line + "\n").encode("utf-8")
         with self._lock:
+            size = os.fstat(self._file.fileno()).st_size
             try:
-                self._file.write(line + "\n")
+                written = 0
+                while written < len(data):
+                    written += self._file.write(data[written:]) or 0
             except OSError as e:
-                raise JournalError(_disk_message(self.path, e)) from e
+                # Cut a partly written line off, so the journal stays whole lines only.
+                os.ftruncate(self._file.fileno(), size)
+                raise JournalError(self._disk_message(e)) from e
 
     def sync(self) -> None:
-        """Flush and fsync, so the turn survives a crash or power loss."""
+        """Fsync, so the turn survives a crash or power loss."""
         with self._lock:
             try:
-                self._file.flush()
                 os.fsync(self._file.fileno())
             except OSError as e:
-                raise JournalError(_disk_message(self.path, e)) from e
+                raise JournalError(self._disk_message(e)) from e
+
+    def _disk_message(self, error: OSError) -> str:
+        reason = "the disk is full" if error.errno == errno.ENOSPC else error.strerror
+        command = self.resume_command.format(session=self.path.parent.name)
+        return (
+            f"cannot save the session to {self.path}: {reason}. Free some space and resume "
+            f"with `{command}`"
+        )
 
     def close(self) -> None:
         if not self._file.closed:
@@ -147,11 +167,3 @@ def _drop_torn_tail(path: Path) -> None:
             f.truncate(data.rfind(b"\n") + 1)
     except FileNotFoundError:
         return
-
-
-def _disk_message(path: Path, error: OSError) -> str:
-    reason = "the disk is full" if error.errno == 28 else error.strerror
-    return (
-        f"cannot save the session to {path}: {reason}. Free some space and resume with "
-        f"`voice-interviewer interview --resume {path.parent.name}`"
-    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import shutil
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +22,7 @@ from voice_interviewer.session.events import SCHEMA_VERSION, JournalEvent
 from voice_interviewer.session.journal import Journal, JournalError, read_journal
 from voice_interviewer.session.lock import SessionLock
 from voice_interviewer.session.record import SessionRecord, load_record
+from voice_interviewer.text import escaped, safe_text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +98,7 @@ class InterviewSession:
         evidence and the scorecard use it; no new move is made. Journaled as its own
         event, which a resume replays."""
         before = self.director.scorecard
+        final_text = safe_text(final_text)
         self.director.revise_turn(turn_index, final_text)
         self.journal.append(ev.ReviseLine(turn_index, final_text))
         after = self.director.scorecard
@@ -113,20 +117,39 @@ class InterviewSession:
         if not options.recent_problems:
             options = dataclasses.replace(options, recent_problems=tuple(recent_problems()))
         session_id = store.new_session_id()
-        directory = store.create_session_dir(session_id)
-        lock = SessionLock(directory).acquire()
-        journal = Journal(directory / store.JOURNAL, mode=store.file_mode())
-        journal.append(
-            ev.SessionHeader(
-                session_id=session_id,
-                created=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
-                options=dataclasses.asdict(options),
-                version=__version__,
-                schema=SCHEMA_VERSION,
+        try:
+            directory = store.create_session_dir(session_id)
+        except OSError as e:
+            raise JournalError(
+                f"cannot create a session folder in {store.sessions_dir()}: {e.strerror}. "
+                "Make it writable and free some space, or point VOICE_INTERVIEWER_HOME at a "
+                "folder that is"
+            ) from e
+        lock: SessionLock | None = None
+        try:
+            lock = SessionLock(directory).acquire()  # writes the pid: a full disk fails here
+            journal = Journal(directory / store.JOURNAL, mode=store.file_mode())
+            journal.resume_command = _resume_command(options.mode)
+            journal.append(
+                ev.SessionHeader(
+                    session_id=session_id,
+                    created=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+                    options=dataclasses.asdict(options),
+                    version=__version__,
+                    schema=SCHEMA_VERSION,
+                )
             )
-        )
-        journal.sync()
-        store.fsync_dir(directory)
+            journal.sync()  # now, so that a full disk fails here and not with a 0-byte journal
+            store.fsync_dir(directory)
+        except (JournalError, OSError) as e:
+            # Nothing was said yet: a session that cannot be resumed must not be listed.
+            if lock is not None:
+                lock.release()
+            shutil.rmtree(directory, ignore_errors=True)
+            raise JournalError(
+                f"cannot start a session in {store.sessions_dir()}: {_reason(e)}. Nothing was "
+                "saved; free some space (or make the folder writable) and start again"
+            ) from e
         director = _director(content, clock, options, exclude=session_id)
         return cls(director, journal, session_id, lock)
 
@@ -163,6 +186,8 @@ class InterviewSession:
         session = cls(
             director, Journal(directory / store.JOURNAL, store.file_mode()), directory.name, lock
         )
+        header = next(e for e in events if isinstance(e, ev.SessionHeader))
+        session.journal.resume_command = _resume_command(str(header.options.get("mode", "")))
         session.notes.extend(replayed.damaged)
         session._written_events = sum(1 for e in events if isinstance(e, ev.DirectorEvent))
         lost_reply = turns[-1].speaker == "candidate" and replayed.move is not None
@@ -208,7 +233,7 @@ class InterviewSession:
         """The move the director would make if the turn ended now with ``text``; nothing is
         changed or journaled until ``commit``."""
         director = self.director.fork()
-        return Speculation(director, director.respond(text), text)
+        return Speculation(director, director.respond(safe_text(text)), text)
 
     def commit(self, speculation: Speculation, turn: CandidateTurn) -> Move:
         """Make a speculative turn real: the director becomes its fork, and it is journaled."""
@@ -218,14 +243,16 @@ class InterviewSession:
 
     def respond(self, turn: CandidateTurn | str) -> Move:
         text = turn if isinstance(turn, str) else turn.text
-        move = self.director.respond(text)
+        # Escape sequences never reach the director, so no quote, echo or export holds them.
+        move = self.director.respond(safe_text(text))
         self._sync(candidate_extra=_candidate_extra(turn))
         return move
 
     def record(self, event: JournalEvent) -> None:
         """Journal something a runtime measured (timings, what was heard, a recording file,
-        device errors)."""
-        self.journal.append(event)
+        device errors); its text (an LLM's words, an error message) without escape
+        sequences."""
+        self.journal.append(_safe_fields(event))
         self.journal.sync()
         if isinstance(event, ev.RecordingLine):
             store.fsync_dir(self.directory)  # the recording file was just created
@@ -282,17 +309,44 @@ class Speculation:
     text: str
 
 
-def _candidate_extra(turn: CandidateTurn | str) -> dict[str, Any]:
-    """What a voice turn adds to its journal line: endpoint times and word timestamps."""
-    if isinstance(turn, str):
-        return {}
-    extra: dict[str, Any] = {
-        k: v
-        for k, v in (("t_speech_end", turn.t_speech_end), ("t_endpoint", turn.t_endpoint))
-        if v is not None
+def _safe_fields(event: JournalEvent) -> JournalEvent:
+    """``event`` with its top-level strings passed through ``safe_text``."""
+    changes = {
+        f.name: safe_text(value)
+        for f in dataclasses.fields(event)  # type: ignore[arg-type]
+        if isinstance(value := getattr(event, f.name), str) and safe_text(value) != value
     }
+    return dataclasses.replace(event, **changes) if changes else event  # type: ignore[type-var, arg-type]
+
+
+def _reason(error: BaseException) -> str:
+    cause = error if isinstance(error, OSError) else error.__cause__
+    if isinstance(cause, OSError):
+        return "the disk is full" if cause.errno == errno.ENOSPC else str(cause.strerror)
+    return str(error)
+
+
+def _resume_command(mode: str) -> str:
+    """How the user continues a session of ``mode``: a typed one needs ``--text``."""
+    text = " --text" if mode == "text" else ""
+    return f"voice-interviewer interview{text} --resume {{session}}"
+
+
+def _candidate_extra(turn: CandidateTurn | str) -> dict[str, Any]:
+    """What a turn adds to its journal line: the raw text, escaped, when escape sequences had
+    to be taken out; a voice turn's endpoint times and word timestamps."""
+    text = turn if isinstance(turn, str) else turn.text
+    raw = {"raw": escaped(text)} if safe_text(text) != text else {}
+    if isinstance(turn, str):
+        return raw
+    extra: dict[str, Any] = dict(raw)
+    for name, value in (("t_speech_end", turn.t_speech_end), ("t_endpoint", turn.t_endpoint)):
+        if value is not None:
+            extra[name] = value
     if turn.words:
-        extra["words"] = tuple((w.text, round(w.start, 3), round(w.end, 3)) for w in turn.words)
+        extra["words"] = tuple(
+            (safe_text(w.text), round(w.start, 3), round(w.end, 3)) for w in turn.words
+        )
     return extra
 
 
@@ -389,7 +443,7 @@ def replay_session(directory: Path, content: Content) -> Replayed:
     for event in read.events:
         if isinstance(event, ev.TurnLine) and event.speaker == "candidate":
             clock.set(event.t)
-            move = director.respond(event.text)
+            move = director.respond(safe_text(event.text))
         elif isinstance(event, ev.ResumedLine):
             clock.set(event.t)
             move = director.resume_prompt()

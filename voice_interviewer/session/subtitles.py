@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from voice_interviewer.session.analytics import Analytics
 from voice_interviewer.session.record import SessionRecord, WordTiming
+from voice_interviewer.text import safe_text
 
 MAX_CUE_CHARS = 84  # two lines of 42, the usual broadcast limit
 MAX_CUE_S = 7.0
@@ -129,9 +130,8 @@ def _stamp(seconds: float, sep: str) -> str:
 
 
 def _lines(text: str) -> str:
-    return (
-        "\n".join(textwrap.wrap(text, 42, break_on_hyphens=False, break_long_words=False)) or "..."
-    )
+    wrapped = textwrap.wrap(safe_text(text), 42, break_on_hyphens=False, break_long_words=False)
+    return "\n".join(wrapped) or "..."
 
 
 def to_srt(found: list[Cue]) -> str:

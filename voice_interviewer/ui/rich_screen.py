@@ -24,6 +24,7 @@ from rich.text import Text
 
 from voice_interviewer.interview.scorecard_types import Scorecard
 from voice_interviewer.messages import InterviewSnapshot
+from voice_interviewer.text import safe_text
 from voice_interviewer.ui.screen import PhaseClock, meter
 
 STATE_STYLE = {"listening": "bold green", "thinking": "bold yellow", "speaking": "bold cyan"}
@@ -176,7 +177,7 @@ class RichScreen:
                     self.console.print(Text(title, style="bold"))
                     for item in items:
                         # Wrapped lines stay indented under the bullet.
-                        self.console.print(Padding(Text(f"• {item}"), (0, 0, 0, 2)))
+                        self.console.print(Padding(Text(f"• {safe_text(item)}"), (0, 0, 0, 2)))
 
     def close(self) -> None:
         with self._lock:
@@ -207,6 +208,10 @@ def scorecard_table(card: Scorecard) -> Table:
         rating = Text(area.rating, style=RATING_STYLE.get(area.rating, ""))
         if area.lowered_by_hints:
             rating.append(" (hints)", style="dim")
-        quotes = Text("\n".join(f"“{e.quote}”" for e in area.evidence[:2]) or "-", style="italic")
-        table.add_row(Text(area.title), rating, Text(area.justification), quotes)
+        quotes = Text(
+            "\n".join(f"“{safe_text(e.quote)}”" for e in area.evidence[:2]) or "-",
+            style="italic",
+        )
+        # The prose may be an LLM's: no escape sequences reach the terminal.
+        table.add_row(Text(area.title), rating, Text(safe_text(area.justification)), quotes)
     return table
