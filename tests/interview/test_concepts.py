@@ -128,6 +128,19 @@ def test_other_senses_do_not_fire(matcher, text, concept):
     assert concept not in matcher.find(text)
 
 
+def test_another_sense_is_judged_in_its_own_sentence(matcher):
+    # "before every release" makes the golden set offline evaluation, not monitoring; it must
+    # not undo the production tracking described in the sentence before it.
+    text = (
+        "In production we track precision daily and alert when it drops. "
+        "A golden set of questions runs before every release."
+    )
+    assert "accuracy_tracking" in matcher.find(text)
+    assert "accuracy_tracking" not in matcher.find(
+        "A golden set of questions measures precision before every release."
+    )
+
+
 def test_match_span_points_at_the_original_words(matcher):
     text = "Honestly, we'd use Point-In-Time joins here."
     match = matcher.find(text)["point_in_time"]

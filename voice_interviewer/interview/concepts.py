@@ -109,15 +109,29 @@ class ConceptMatcher:
         out += self._together_matches(norm, offsets, {m.concept for m in out})
         # Another sense first: a concept not meant here cannot make another one yield to it.
         if self._unless:
-            padded_text = f" {norm} "
-            out = [
-                m for m in out if not any(w in padded_text for w in self._unless.get(m.concept, ()))
-            ]
+            out = [m for m in out if not self._other_sense(m, text)]
         if self._yields:
             heard = {m.concept for m in out}
             out = [m for m in out if not self._yields.get(m.concept, set()) & heard]
         out.sort(key=lambda m: (m.start, -m.end))
         return out
+
+    def _other_sense(self, match: Match, text: str) -> bool:
+        """The concept's ``unless`` words are in the sentence that holds the match: the words
+        mean something else there. Only that sentence counts: "A golden set runs before every
+        release" must not undo production monitoring described in the sentence before."""
+        words = self._unless.get(match.concept)
+        if not words:
+            return False
+        start, end = 0, len(text)
+        for a, b in sentence_spans(text):
+            if a <= match.start < b:
+                start, end = a, b
+                break
+        # A match may run past its sentence (a 'together' match): take every sentence it spans.
+        end = max(end, match.end)
+        padded = f" {normalize(text[start:end])} "
+        return any(w in padded for w in words)
 
     def _together_matches(self, norm: str, offsets: list[int], heard: set[str]) -> list[Match]:
         """Concepts said by one word of each of their groups in the same text; the match
