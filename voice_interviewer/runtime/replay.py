@@ -2,7 +2,9 @@
 
 Answer i starts (after a short human-like gap) once the interviewer's reply i has finished
 playing, and frames arrive at real-time pace on the session clock, so the loop, its
-endpointer and its latency figures behave exactly as with a microphone.
+endpointer and its latency figures behave exactly as with a microphone. The gap is measured
+on the session clock from when the reply finished, so an answer never starts, on the
+recording's timeline, before the interviewer has stopped, however far behind the reader runs.
 """
 
 from __future__ import annotations
@@ -182,7 +184,12 @@ class ReplaySource:
         if self._pos is None:
             if self._ready.is_set():
                 if self._ready_since is None:
-                    self._ready_since = t
+                    # On the clock, not on ``t``: on a busy CPU the reader runs behind and ``t``
+                    # lags the clock; an answer placed at ``t + gap`` would then start on the
+                    # session's timeline while the interviewer was still talking (issue 11).
+                    # (A frame is read once the clock passes its end: without any lag this is
+                    # ``t`` itself.)
+                    self._ready_since = max(t, self._clock() - self._n / PIPELINE_RATE)
                 if self._next < len(self._answers) and t - self._ready_since >= self._gap:
                     self._pos = 0
                     self._ready_since = None
