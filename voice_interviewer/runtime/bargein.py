@@ -41,6 +41,8 @@ class BargeIn:
 
     def onset(self, t: float) -> None:
         """Speech started while the interviewer speaks: stop the sound now."""
+        if self.holding == self._generation.current:
+            return  # already held for this sound
         if self.holding is None:
             self._segment_sent = False
         self.holding = self._generation.current

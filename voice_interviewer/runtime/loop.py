@@ -270,7 +270,13 @@ class VoiceLoop:
         self._stt_q.put(event)
 
     def _release_unheard_hold(self) -> None:
-        self.barge_in.release_if_unheard(self.detector.endpointer.state is EndpointState.SPEECH)
+        in_speech = self.detector.endpointer.state is EndpointState.SPEECH
+        if in_speech and self.config.audio_mode == "headset" and self.player.speaking:
+            # Hold as soon as a segment opens (``speech_start_ms`` of voice), not at
+            # ``SpeechStarted`` (``onset_ms``): 60 ms sooner, and a hold costs nothing to
+            # undo; a cough too short to be a segment is released below.
+            self.barge_in.onset(self.clock())
+        self.barge_in.release_if_unheard(in_speech)
 
     def _source_ended(self) -> None:
         for event in self.detector.end_turn():
@@ -310,7 +316,10 @@ class VoiceLoop:
             backchannel = self.barge_in.take_backchannel_turn()
             if not text:
                 self.barge_in.resolve("")
-                self.awaiting_answer.set()
+                # Only when the interviewer is quiet: said mid-reply, it would tell a replay
+                # to answer over the reply.
+                if not self.player.speaking:
+                    self.awaiting_answer.set()
                 continue
             if self.barge_in.holding is not None or backchannel:
                 # A backchannel the interviewer talked through: not a turn to answer.

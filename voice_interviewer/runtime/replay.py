@@ -110,7 +110,7 @@ class ReplaySource:
         ready: threading.Event,
         clock: Callable[[], float],
         *,
-        gap_s: float = 0.4,
+        gap_s: float | Sequence[float] = 0.4,
         frame_ms: int = 20,
         noise_dbfs: float | None = -70.0,
         stall_s: float = STALL_S,
@@ -120,7 +120,12 @@ class ReplaySource:
         self._ready = ready
         self._clock = clock
         self._pacer = Pacer(True, clock)
-        self._gap = gap_s
+        # One gap for every answer, or one per answer (a test of quick answers).
+        self._gaps = (
+            [gap_s] * len(self._answers) if isinstance(gap_s, (int, float)) else list(gap_s)
+        )
+        if len(self._gaps) != len(self._answers):
+            raise ValueError(f"{len(self._answers)} answers but {len(self._gaps)} gaps")
         self._n = frame_samples(frame_ms)
         self._next = 0  # answer index
         self._pos: int | None = None  # sample position inside the answer being played
@@ -162,6 +167,13 @@ class ReplaySource:
                 and self._clock() - self._ready_since > self._gap
             )
         )
+
+    @property
+    def _gap(self) -> float:
+        """The gap before the next answer (after the last one: the last answer's)."""
+        if not self._gaps:
+            return 0.0
+        return float(self._gaps[min(self._next, len(self._gaps) - 1)])
 
     def start(self) -> None:
         self._origin = self._clock()
