@@ -75,3 +75,39 @@ def test_speech_without_words_is_journaled_as_unheard(content) -> None:  # type:
     assert unheard["t_start"] <= mumble.started + 0.1
     assert unheard["t_end"] >= mumble.ended - 0.1
     assert rig.turns("candidate") == [END]
+
+
+def test_a_stalled_listen_thread_loses_no_answer(content) -> None:  # type: ignore[no-untyped-def]
+    # Issue 11's lost answer, made deterministic: the listen thread stalls for 2.5 s (a busy
+    # 2-core CPU) while the interviewer speaks its 0.9 s reply, then catches up on the frames.
+    # The replay used to place the next answer on those lagging frames' timeline, over the
+    # reply, where speakers mode muted all of it: no turn, no journal line, and the replay
+    # waited for a reply that never came.
+    import time
+
+    from audio.synth import vowel
+
+    rig = Rig(
+        content,
+        mode="speakers",
+        replay=[vowel(1.2, -22.0, f0=190.0, seed=1), vowel(0.8, -22.0, f0=170.0, seed=2)],
+        replay_texts=[WARMUP, SCOPE],
+    )
+    source = rig.replay_source
+    read = source.read
+    stalled: list[float] = []
+
+    def stalling_read(timeout: float | None = None):  # type: ignore[no-untyped-def]
+        if rig.loop.player.speaking and len(source.answer_started) == 1 and not stalled:
+            stalled.append(rig.clock.now())
+            time.sleep(2.5)
+        return read(timeout)
+
+    source.read = stalling_read  # type: ignore[method-assign]
+    rig.run(timeout=40)
+
+    assert stalled, "the stall never happened"
+    assert rig.turns("candidate") == [WARMUP, SCOPE]
+    # The second answer started after the interviewer had stopped, on the session's timeline.
+    reply_end = [t for t, k, _ in rig.events if k == "listening"][1]
+    assert source.answer_started[1] >= reply_end - 0.05
