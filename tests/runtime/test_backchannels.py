@@ -46,7 +46,7 @@ def test_backchannels_never_stop_the_interviewer(content, transcriber, tmp_path)
     finally:
         transcriber.set_vocabulary("")
         for t, kind, data in rig.events:
-            if kind in ("candidate_partial", "barge_in", "backchannel", "unheard"):
+            if kind not in ("speaking",):
                 print(f"{t:8.2f} {kind} {data}")
 
     said = rig.said()

@@ -305,7 +305,14 @@ class VoiceLoop:
                     parts.append(transcript)
                     self._emit("candidate_partial", {"text": transcript.text})
                     self.barge_in.words_after_release()
-                self.barge_in.resolve(" ".join(p.text for p in parts))
+                # Spoken over a reply still playing (headset mode): judged even without a hold.
+                over_reply = (
+                    self.config.audio_mode == "headset"
+                    and self.player.speaking
+                    and self.player.heard_at(item.t_start)[0]
+                )
+                backchannel = self.barge_in.resolve(transcript.text, over_reply)
+                self._take_backchannel(parts, backchannel, item)
                 self._maybe_speculate(parts, last_stt)
                 continue
             self._turn_serial += 1
@@ -313,7 +320,9 @@ class VoiceLoop:
             text = " ".join(p.text for p in parts).strip()
             words = tuple(w for p in parts for w in p.words)
             parts = []
-            backchannel = self.barge_in.take_backchannel_turn()
+            # A backchannel's words already left ``parts`` when it was resolved; a turn of
+            # nothing else is empty now.
+            self.barge_in.take_backchannel_turn()
             if not text:
                 self.barge_in.resolve("")
                 # Only when the interviewer is quiet: said mid-reply, it would tell a replay
@@ -321,16 +330,27 @@ class VoiceLoop:
                 if not self.player.speaking:
                     self.awaiting_answer.set()
                 continue
-            if self.barge_in.holding is not None or backchannel:
-                # A backchannel the interviewer talked through: not a turn to answer.
-                reason = BACKCHANNEL if backchannel else UNRESOLVED
-                self.unheard.note(_turn_start(words, item), item.t_speech_end, reason, text)
+            if self.barge_in.holding is not None:
+                self.unheard.note(_turn_start(words, item), item.t_speech_end, UNRESOLVED, text)
                 continue
             turn = CandidateTurn(
                 text=text, t_speech_end=item.t_speech_end, t_endpoint=item.t_endpoint, words=words
             )
             if not self._commit_speculation(turn, last_stt):
                 self._turn_q.put((turn, last_stt))
+
+    def _take_backchannel(
+        self, parts: list[Transcript], said: list[str], segment: SpeechSegment
+    ) -> None:
+        """A backchannel the interviewer talked on through is not part of the candidate's
+        turn: take its words out of ``parts`` and journal it as such."""
+        n = sum(1 for text in said if text)
+        if not n:
+            return
+        taken = parts[-n:]
+        del parts[-n:]
+        text = " ".join(p.text for p in taken)
+        self.unheard.note(taken[0].t_start, segment.t_end, BACKCHANNEL, text)
 
     def _maybe_speculate(self, parts: list[Transcript], stt_s: float | None) -> None:
         """A pause ended a segment: ask the think thread to answer the turn so far."""
