@@ -39,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10, help="interruptions (default 10)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument(
+        "--latency",
+        default="low",
+        help='PortAudio latency of the streams: "low" (the app\'s default), "high" or seconds',
+    )
+    parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "voice-interviewer" / "voices"
     )
     args = parser.parse_args(argv)
@@ -51,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_bargein: {e}", file=sys.stderr)
         return 2
     try:
-        holds, notes = run(args.n, args.cache)
+        latency = args.latency if args.latency in ("low", "high") else float(args.latency)
+        holds, notes = run(args.n, args.cache, latency)
     finally:
         bb.unload(modules)
     load = os.getloadavg()
@@ -79,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(n: int, cache_dir: Path) -> tuple[list[Any], list[str]]:
+def run(n: int, cache_dir: Path, latency: str | float = "low") -> tuple[list[Any], list[str]]:
     """Run ``n`` interruptions; the measured holds and notes on what could not be measured."""
     from voice_interviewer.audio.config import DeviceConfig
     from voice_interviewer.audio.sounddevice_io import SoundDeviceSink, SoundDeviceSource
@@ -100,7 +106,7 @@ def run(n: int, cache_dir: Path) -> tuple[list[Any], list[str]]:
     stt.warm_up()
     tts.warm_up()
     clock = RealClock()
-    device = DeviceConfig(device="pulse")
+    device = DeviceConfig(device="pulse", latency=latency)
     streams = _open(device, clock, SoundDeviceSource, SoundDeviceSink)
     app_mic, app_speaker, mouth, ear = streams
     mic = bb.Tee(app_mic)
@@ -126,7 +132,15 @@ def run(n: int, cache_dir: Path) -> tuple[list[Any], list[str]]:
         LoopConfig(audio_mode="headset"),
         on_event=on_event,
     )
-    runner = threading.Thread(target=loop.run, daemon=True)
+    errors: list[BaseException] = []
+
+    def run_loop() -> None:
+        try:
+            loop.run()
+        except BaseException as e:  # noqa: BLE001 - reported with the figures
+            errors.append(e)
+
+    runner = threading.Thread(target=run_loop, daemon=True)
     said_at: list[float] = []
     notes: list[str] = []
     try:
@@ -151,6 +165,9 @@ def run(n: int, cache_dir: Path) -> tuple[list[Any], list[str]]:
         for stream in (mouth, ear.source, app_speaker, app_mic):
             stream.stop()
         session.close()
+    notes += [f"the loop stopped: {e}" for e in errors]
+    if ear.lost:
+        notes.append(f"the ear stopped early: {ear.lost}")
     holds = []
     for t in said_at:
         hold = bb.measure_hold(mic.frames, ear.frames, t, detections)

@@ -100,10 +100,20 @@ class Ear(threading.Thread):
         self.source = source
         self.frames: list[AudioFrame] = []
         self.halt = threading.Event()
+        self.lost: str | None = None
+        """Why the recording stopped early, if it did."""
 
     def run(self) -> None:
+        from voice_interviewer.audio.errors import AudioDeviceLost
+
         while not self.halt.is_set():
-            frame = self.source.read(timeout=0.2)
+            try:
+                frame = self.source.read(timeout=0.2)
+            except AudioDeviceLost as e:
+                # PulseAudio under heavy load can stall a stream for seconds: what was heard
+                # so far still counts; the caller sees ``lost``.
+                self.lost = str(e)
+                return
             if frame is not None:
                 self.frames.append(frame)
 
@@ -129,8 +139,9 @@ class Hold:
 
     @property
     def latency(self) -> float:
-        """Speech onset to a quiet speaker: what the candidate hears."""
-        return self.quiet - self.onset
+        """Speech onset to a quiet speaker: what the candidate hears. 0 when the interviewer
+        was between two words at the onset and the hold kept the next one from playing."""
+        return max(0.0, self.quiet - self.onset)
 
 
 def measure_hold(
