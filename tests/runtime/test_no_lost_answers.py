@@ -12,6 +12,7 @@ import pytest
 
 from voice_interviewer.audio.vad import FrameClassifier
 from voice_interviewer.session import store
+from voice_interviewer.session.events import encode
 from voice_interviewer.session.journal import read_journal
 
 pytestmark = pytest.mark.slow
@@ -103,7 +104,7 @@ def test_every_stretch_of_speech_is_a_turn_or_journaled(  # type: ignore[no-unty
         )
     finally:
         transcriber.set_vocabulary("")
-    journal = list(read_journal(session.directory / store.JOURNAL))
+    journal = [encode(e) for e in read_journal(session.directory / store.JOURNAL).events]
     [recording] = [e for e in journal if e["type"] == "recording"]
     audio, rate = soundfile.read(
         str(session.directory / recording["path"]), dtype="int16", always_2d=True

@@ -48,8 +48,8 @@ from voice_interviewer.runtime.speakers import SpeakersGate
 from voice_interviewer.runtime.speculation import Speculator
 from voice_interviewer.runtime.stages import Renderer, Speculate, Speech, Splitter, TurnTiming
 from voice_interviewer.runtime.turn_model import TurnModel, TurnNote
-from voice_interviewer.session.events import SaidLine, TimingLine
 from voice_interviewer.runtime.unheard import AFTER_END, BACKCHANNEL, UNRESOLVED, UnheardJournal
+from voice_interviewer.session.events import SaidLine, TimingLine
 from voice_interviewer.session.live import InterviewSession
 from voice_interviewer.session.recording import StereoRecorder
 from voice_interviewer.text import ends_with_phrase

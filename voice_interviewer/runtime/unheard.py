@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from voice_interviewer.audio.vad import rms_dbfs
+from voice_interviewer.session.events import UnheardLine
 
 NO_WORDS = "no_words"
 """Speech recognition heard no words in a segment (too quiet, or judged noise by its gate)."""
@@ -44,7 +45,7 @@ class UnheardJournal:
 
     def __init__(
         self,
-        record: Callable[..., None],
+        record: Callable[[UnheardLine], None],
         emit: Callable[[str, dict[str, Any]], None],
         quiet_dbfs: float,
     ) -> None:
@@ -55,21 +56,30 @@ class UnheardJournal:
         self.count = 0
         """Lines written so far."""
 
-    def note(self, t_start: float, t_end: float, reason: str, text: str = "", **extra: Any) -> None:
+    def note(
+        self,
+        t_start: float,
+        t_end: float,
+        reason: str,
+        text: str = "",
+        *,
+        level_dbfs: float | None = None,
+        too_quiet: bool | None = None,
+    ) -> None:
         """Journal the stretch ``[t_start, t_end]`` (session clock) as unheard for ``reason``."""
-        fields: dict[str, Any] = {
-            "t_start": round(t_start, 3),
-            "t_end": round(t_end, 3),
-            "reason": reason,
-            "why": REASONS.get(reason, reason),
-        }
-        if text:
-            fields["text"] = text
-        fields.update(extra)
+        line = UnheardLine(
+            t_start=round(t_start, 3),
+            t_end=round(t_end, 3),
+            reason=reason,
+            why=REASONS.get(reason, reason),
+            text=text,
+            level_dbfs=level_dbfs,
+            too_quiet=too_quiet,
+        )
         with self._lock:
             self.count += 1
-            self._record("unheard", **fields)
-        self._emit("unheard", fields)
+            self._record(line)
+        self._emit("unheard", {k: v for k, v in line.__dict__.items() if v not in (None, "")})
 
     def no_words(self, pcm: np.ndarray, t_start: float, t_end: float) -> None:
         """A segment that STT returned without words; says whether it was simply too quiet."""
