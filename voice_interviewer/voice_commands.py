@@ -169,7 +169,8 @@ def interview(args: argparse.Namespace) -> int:
     speaker = find_device(out_cfg.device, "output")
     print(f"Microphone: {mic.name}; speakers: {speaker.name}. Loading the models...")
     t0 = time.perf_counter()
-    models = load_models(settings, model_flag=args.model)
+    # The LLM may take seconds more: the greeting does not wait for it (llm/loading.py).
+    models = load_models(settings, model_flag=args.model, llm_in_background=True)
     session, first = open_session(args, mode="voice")
     source = SoundDeviceSource(in_cfg, clock=session.clock.now)
     sink = SoundDeviceSink(out_cfg)

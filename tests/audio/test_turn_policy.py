@@ -262,6 +262,10 @@ def test_text_cues() -> None:
         ("Okay, so what about the cache?", False),
         ("Wait, I have a question.", False),
         ("right right right", False),  # more words than a backchannel takes
+        ("MMHM.", True),  # tiny.en's spelling of flite's "mm-hm"
+        ("Mhmm, okay.", True),
+        ("Hmm.", True),
+        ("Ham.", False),
     ],
 )
 def test_backchannels(said: str, backchannel: bool) -> None:

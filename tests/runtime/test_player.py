@@ -214,3 +214,52 @@ def test_generation_bumps_from_many_threads_are_all_distinct() -> None:
         t.join()
     assert sorted(seen) == list(range(1, 2001))
     assert g.current == 2000
+
+
+def test_finish_clause_plays_the_sounding_clause_to_its_end_and_drops_the_rest(
+    stage: Stage,
+) -> None:
+    # Speakers mode: the candidate started talking 1.5 s in, in the middle of the second clause.
+    clauses = [
+        ("One two three four.", ramp(1.0, 0)),
+        ("Five six seven eight.", ramp(1.0, 1)),
+        ("Nine ten.", ramp(0.5, 2)),
+    ]
+    for text, pcm in clauses:
+        stage.put(text, pcm)
+    stage.written(40000)
+    stage.play(1.5)
+    stage.generation.bump()  # the loop bumps first: the end marker and later audio are stale
+    assert stage.player.finish_clause()
+    stage.end(generation=0)  # arrives after the yield: dropped
+    assert wait_until(lambda: stage.player.queue.empty())
+    assert stage.player.speaking  # the second clause is still sounding
+    stage.play(0.49)
+    assert stage.player.speaking
+    stage.play(0.2)
+    assert wait_until(lambda: not stage.player.speaking)
+    assert stage.player.idle_since == pytest.approx(12.19)  # the clock when it saw the end
+    # The speaker played the first two clauses whole, without a gap or a repeat, and no more.
+    assert np.array_equal(stage.sink.heard_audio(), np.concatenate([clauses[0][1], clauses[1][1]]))
+    heard = stage.player.finished_reply()
+    assert heard is not None and heard.interrupted
+    assert heard.text == "One two three four. Five six seven eight."
+    assert heard.full_text == "One two three four. Five six seven eight. Nine ten."
+
+
+def test_finish_clause_between_clauses_stops_at_once(stage: Stage) -> None:
+    stage.put("One two.", ramp(0.5, 0))
+    stage.put("Three four.", ramp(0.5, 9))
+    stage.written(16000)
+    stage.play(0.5)  # exactly at the boundary
+    stage.generation.bump()
+    assert stage.player.finish_clause()
+    stage.play(0.1)
+    assert wait_until(lambda: not stage.player.speaking)
+    assert stage.sink.samples_played == 8000
+    heard = stage.player.finished_reply()
+    assert heard is not None and heard.interrupted and heard.text == "One two."
+
+
+def test_finish_clause_with_nothing_playing_is_a_no_op(stage: Stage) -> None:
+    assert not stage.player.finish_clause()

@@ -267,3 +267,23 @@ def test_a_turn_heard_disarms_the_watchdog_however_slow_the_reply() -> None:
     assert len(source.answer_started) == 2
     step(4.0)  # no turn heard in answer 2: the watchdog is armed again
     assert len(stalls) == 1 and source.ended
+
+
+def test_a_reader_running_behind_the_clock_answers_after_the_reply_not_over_it() -> None:
+    # Issue 11's lost answer: on a busy CPU the listen thread fell seconds behind; the answer
+    # was placed on the frames' timeline right after the stale frame where the reader noticed
+    # ``ready``, i.e. while the interviewer was still talking, and the mic gate dropped it.
+    r = Reader([answer(0.5, 8000)])
+    r.step(1.0)  # frames up to 6.0 s
+    r.clock.set(9.0)  # the reader stalls 3 s; meanwhile the reply ends and ``ready`` is set
+    r.ready.set()
+    got: list = []
+    while len(got) < 250:
+        frame = r.source.read(timeout=0.0)
+        if frame is None:  # caught up with the clock: time goes on
+            r.clock.set(r.clock.now() + FRAME)
+            continue
+        got.append(frame)
+    [started] = r.source.answer_started
+    assert started == pytest.approx(9.0 - FRAME + 0.4, abs=FRAME)  # the gap after the reply
+    assert loud(got)[0].t == pytest.approx(started)

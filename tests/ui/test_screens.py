@@ -264,3 +264,18 @@ def test_a_replay_lists_no_keys_in_the_live_area():
             assert "space: end my turn" not in live_area(replay)
     finally:
         os.close(master)
+
+
+def test_unheard_speech_and_a_yield_are_shown_but_a_backchannel_is_not(content):
+    s, clock, console, screen, display = live_display(content)
+    display.on_event("move", {"move": s.open()})
+    display.on_event("yield", {"t": 1.0})
+    display.on_event("unheard", {"reason": "backchannel", "why": "a backchannel", "text": "Mm."})
+    display.on_event(
+        "unheard",
+        {"reason": "after_end", "why": "said after the interview had ended", "text": "Bye."},
+    )
+    shown = console.export_text(clear=False)
+    assert "stops at the end of the sentence" in shown
+    assert 'not taken as an answer "Bye.": said after the interview had ended' in shown
+    assert "Mm." not in shown

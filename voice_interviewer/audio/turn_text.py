@@ -92,11 +92,17 @@ def is_backchannel(
     while i < len(said):
         if i + 1 < len(said) and f"{said[i]} {said[i + 1]}" in known:
             i += 2
-        elif said[i] in known:
+        elif said[i] in known or is_hum(said[i]):
             i += 1
         else:
             return False
     return True
+
+
+def is_hum(word: str) -> bool:
+    """A closed-mouth listening noise however Whisper spells it: "mm", "hmm", "mhm", and
+    "MMHM" (tiny.en's spelling of a flite "mm-hm", which no word list had)."""
+    return "m" in word and set(word) <= {"m", "h"}
 
 
 def invites_long_answer(question: str, short_starts: Iterable[str] | None = None) -> bool:

@@ -35,18 +35,26 @@ class Models:
 
 
 def load_models(
-    settings: dict[str, Any], model_flag: str | None = None, content: Content | None = None
+    settings: dict[str, Any],
+    model_flag: str | None = None,
+    content: Content | None = None,
+    *,
+    llm_in_background: bool = False,
 ) -> Models:
     """Load and warm STT, TTS, the LLM renderer, Smart Turn and the final pass at the same time
     (DESIGN.md: warm start).
 
     The heavy libraries release the GIL while loading and running, so the threads overlap the
     start-up costs instead of adding them. Smart Turn or the final pass failing to load is not
-    fatal: a note says what runs instead.
+    fatal: a note says what runs instead. With ``llm_in_background`` the LLM goes on loading
+    after this returns (``llm/loading.py``): the interviewer greets in the director's words at
+    once and switches to the LLM's when it is ready. A replay and the benchmark wait for it,
+    so that every reply is the LLM's and runs are comparable.
     """
     from voice_interviewer.audio.config import SmartTurnConfig
     from voice_interviewer.llm.config import llm_config_from
-    from voice_interviewer.llm.renderer import make_renderer
+    from voice_interviewer.llm.loading import LoadingRenderer
+    from voice_interviewer.llm.renderer import LLMRenderer, make_renderer
     from voice_interviewer.runtime.turn_model import load_smart_turn
     from voice_interviewer.stt.final_pass import FinalPassConfig
     from voice_interviewer.stt.transcriber import Transcriber, TranscriberConfig
@@ -80,7 +88,9 @@ def load_models(
 
     def renderer() -> Any:
         made = make_renderer(llm_config, content=content)
-        made.prewarm()  # loads a local model and evaluates the system prompt before the greeting
+        if llm_in_background and isinstance(made, LLMRenderer):
+            made = LoadingRenderer(made)  # its prewarm returns at once
+        made.prewarm()  # loads a local model and evaluates the system prompt
         return made
 
     def smart_turn() -> tuple[Any, str]:
@@ -108,7 +118,10 @@ def load_models(
         f"speech recognition: {made['stt'].model_path} on {made['stt'].device} ({made['stt'].device_reason})"
     ]
     notes.append(f"voice: {Path(str(made['tts'].voice_path)).name}")
-    notes.append(f"interviewer words: {llm_config.model or 'the director (no LLM configured)'}")
+    words = llm_config.model or "the director (no LLM configured)"
+    if isinstance(made["llm"], LoadingRenderer):
+        words += " (still loading: the director's words until it is ready)"
+    notes.append(f"interviewer words: {words}")
     turn_model, turn_note = made["smart_turn"]
     worker, final_note = made["final_pass"]
     notes += [turn_note, final_note]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voice_interviewer.audio.config import EndpointerConfig, VadConfig
+from voice_interviewer.runtime.overtalk import OverTalkConfig
 
 
 @dataclass(frozen=True)
@@ -13,12 +14,17 @@ class LoopConfig:
     """How the loop takes turns."""
 
     audio_mode: str = "speakers"
-    """``speakers``: the mic is muted while the interviewer speaks (plus ``echo_tail_ms``), so
-    it never hears itself. ``headset``: the mic stays open and speaking over the interviewer
-    interrupts it (barge-in)."""
+    """``speakers``: the speech detector does not hear the mic while the interviewer speaks
+    (plus ``echo_tail_ms``), so it never hears itself; a candidate louder than the echo makes
+    the interviewer yield at the end of its clause (``overtalk``). ``headset``: the mic stays
+    open and speaking over the interviewer interrupts it (barge-in)."""
 
     echo_tail_ms: float = 300.0
     """Speakers mode: how long after the interviewer stops the mic stays muted (room echo)."""
+
+    overtalk: OverTalkConfig = field(default_factory=OverTalkConfig)
+    """Speakers mode: how the candidate's voice is told from the echo while the interviewer
+    speaks, so the interviewer yields to them at the end of its clause."""
 
     vad: VadConfig = field(default_factory=VadConfig)
     """The speech detector."""

@@ -85,6 +85,18 @@ class TerminalDisplay:
         self.screen.state("listening")
         self.screen.note("[interrupted]")
 
+    def _on_yield(self, data: dict[str, Any]) -> None:
+        self.screen.state("listening")
+        self.screen.note("[the interviewer stops at the end of the sentence: go ahead]")
+
+    def _on_unheard(self, data: dict[str, Any]) -> None:
+        # Never silent: the candidate sees that something they said was not taken in, and why
+        # (a backchannel is what it meant to be: nothing to say about it).
+        if data["reason"] == "backchannel":
+            return
+        said = f' "{safe_text(data["text"])}"' if data.get("text") else ""
+        self.screen.note(f"(not taken as an answer{said}: {data['why']})")
+
     def _on_timing(self, data: dict[str, Any]) -> None:
         self._timing = data  # shown once the reply has been spoken, not in the middle of it
 

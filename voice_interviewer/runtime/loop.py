@@ -27,6 +27,7 @@ import numpy as np
 from voice_interviewer.audio.base import AudioSink, AudioSource
 from voice_interviewer.audio.detector import SpeechDetector
 from voice_interviewer.audio.endpointer import EndpointState
+from voice_interviewer.audio.vad import FrameClassifier
 from voice_interviewer.messages import (
     CandidateTurn,
     FinalTranscript,
@@ -41,10 +42,13 @@ from voice_interviewer.runtime.bargein import BargeIn
 from voice_interviewer.runtime.config import LoopConfig
 from voice_interviewer.runtime.final_text import FinalText
 from voice_interviewer.runtime.generation import Generation
+from voice_interviewer.runtime.overtalk import OverTalk
 from voice_interviewer.runtime.player import Heard, Player
+from voice_interviewer.runtime.speakers import SpeakersGate
 from voice_interviewer.runtime.speculation import Speculator
 from voice_interviewer.runtime.stages import Renderer, Speculate, Speech, Splitter, TurnTiming
 from voice_interviewer.runtime.turn_model import TurnModel, TurnNote
+from voice_interviewer.runtime.unheard import AFTER_END, BACKCHANNEL, UNRESOLVED, UnheardJournal
 from voice_interviewer.session.events import SaidLine, TimingLine
 from voice_interviewer.session.live import InterviewSession
 from voice_interviewer.session.recording import StereoRecorder
@@ -116,7 +120,19 @@ class VoiceLoop:
             self._emit,
             self.config.backchannel_max_words,
         )
-        self._gate_open = True
+        self.unheard = UnheardJournal(
+            session.record, self._emit, getattr(getattr(stt, "config", None), "min_rms_dbfs", -60.0)
+        )
+        self.speakers_gate = SpeakersGate(
+            self.player,
+            self.detector,
+            OverTalk(self.config.overtalk, FrameClassifier(self.config.vad)),
+            self.unheard,
+            self.config.echo_tail_ms / 1000.0,
+            self._yield_to_candidate,
+            self._after_yield,
+        )
+        self._yielded: int | None = None  # the generation of a reply that yielded mid-way
         self.awaiting_answer = awaiting_answer or threading.Event()
         """Set while the interviewer has finished speaking and waits for the candidate."""
         self.errors: list[BaseException] = []
@@ -181,7 +197,6 @@ class VoiceLoop:
     # --- listen: frames -> segments and turn ends ----------------------------------------
     def _listen_loop(self) -> None:
         speakers = self.config.audio_mode == "speakers"
-        tail = self.config.echo_tail_ms / 1000.0
         while not self._done.is_set():
             self._drain_notes()
             frame = self.source.read(timeout=0.1)
@@ -192,17 +207,28 @@ class VoiceLoop:
                 continue
             if self.recorder is not None:
                 self.recorder.candidate(frame.pcm, frame.sample_rate, frame.t)
-            if speakers:
-                muted = self.player.speaking or frame.t < self.player.idle_since + tail
-                if muted:
-                    if self._gate_open:
-                        self.detector.reset()
-                        self._gate_open = False
-                    continue
-                self._gate_open = True
-            for event in self.detector.process(frame):
-                self._on_speech_event(event)
+            for heard in self.speakers_gate.frames(frame) if speakers else [frame]:
+                for event in self.detector.process(heard):
+                    self._on_speech_event(event)
             self._release_unheard_hold()
+
+    def _yield_to_candidate(self, t: float) -> None:
+        """Speakers mode: the candidate talks over the interviewer, who finishes its clause
+        and stops; the rest of the reply is dropped (its generation is bumped)."""
+        if not self.player.speaking:
+            return
+        old = self.generation.current
+        self.generation.bump()
+        self.renderer.interrupt(old)
+        if self.player.finish_clause():
+            self._yielded = old
+            self._emit("yield", {"t": t})
+
+    def _after_yield(self) -> None:
+        """The gate opened again: journal what was heard of a reply that yielded."""
+        if self._yielded is not None:
+            self._yielded = None
+            self._record_heard(self.player.finished_reply())
 
     def _drain_notes(self) -> None:
         while True:
@@ -244,7 +270,13 @@ class VoiceLoop:
         self._stt_q.put(event)
 
     def _release_unheard_hold(self) -> None:
-        self.barge_in.release_if_unheard(self.detector.endpointer.state is EndpointState.SPEECH)
+        in_speech = self.detector.endpointer.state is EndpointState.SPEECH
+        if in_speech and self.config.audio_mode == "headset" and self.player.speaking:
+            # Hold as soon as a segment opens (``speech_start_ms`` of voice), not at
+            # ``SpeechStarted`` (``onset_ms``): 60 ms sooner, and a hold costs nothing to
+            # undo; a cough too short to be a segment is released below.
+            self.barge_in.onset(self.clock())
+        self.barge_in.release_if_unheard(in_speech)
 
     def _source_ended(self) -> None:
         for event in self.detector.end_turn():
@@ -267,11 +299,20 @@ class VoiceLoop:
                 transcript = self.stt.transcribe(item.pcm, start, sample_rate=item.sample_rate)
                 last_stt = transcript.stt_seconds
                 self._notes_q.put((transcript.text, item.t_end))
+                if not transcript.text:
+                    self.unheard.no_words(item.pcm, item.t_start, item.t_end)
                 if transcript.text:
                     parts.append(transcript)
                     self._emit("candidate_partial", {"text": transcript.text})
                     self.barge_in.words_after_release()
-                self.barge_in.resolve(" ".join(p.text for p in parts))
+                # Spoken over a reply still playing (headset mode): judged even without a hold.
+                over_reply = (
+                    self.config.audio_mode == "headset"
+                    and self.player.speaking
+                    and self.player.heard_at(item.t_start)[0]
+                )
+                backchannel = self.barge_in.resolve(transcript.text, over_reply)
+                self._take_backchannel(parts, backchannel, item)
                 self._maybe_speculate(parts, last_stt)
                 continue
             self._turn_serial += 1
@@ -279,18 +320,37 @@ class VoiceLoop:
             text = " ".join(p.text for p in parts).strip()
             words = tuple(w for p in parts for w in p.words)
             parts = []
-            backchannel = self.barge_in.take_backchannel_turn()
+            # A backchannel's words already left ``parts`` when it was resolved; a turn of
+            # nothing else is empty now.
+            self.barge_in.take_backchannel_turn()
             if not text:
                 self.barge_in.resolve("")
-                self.awaiting_answer.set()
+                # Only when the interviewer is quiet: said mid-reply, it would tell a replay
+                # to answer over the reply.
+                if not self.player.speaking:
+                    self.awaiting_answer.set()
                 continue
-            if self.barge_in.holding is not None or backchannel:
-                continue  # a backchannel the interviewer talked through: not a turn to answer
+            if self.barge_in.holding is not None:
+                self.unheard.note(_turn_start(words, item), item.t_speech_end, UNRESOLVED, text)
+                continue
             turn = CandidateTurn(
                 text=text, t_speech_end=item.t_speech_end, t_endpoint=item.t_endpoint, words=words
             )
             if not self._commit_speculation(turn, last_stt):
                 self._turn_q.put((turn, last_stt))
+
+    def _take_backchannel(
+        self, parts: list[Transcript], said: list[str], segment: SpeechSegment
+    ) -> None:
+        """A backchannel the interviewer talked on through is not part of the candidate's
+        turn: take its words out of ``parts`` and journal it as such."""
+        n = sum(1 for text in said if text)
+        if not n:
+            return
+        taken = parts[-n:]
+        del parts[-n:]
+        text = " ".join(p.text for p in taken)
+        self.unheard.note(taken[0].t_start, segment.t_end, BACKCHANNEL, text)
 
     def _maybe_speculate(self, parts: list[Transcript], stt_s: float | None) -> None:
         """A pause ended a segment: ask the think thread to answer the turn so far."""
@@ -349,6 +409,9 @@ class VoiceLoop:
                 continue
             turn, stt_s = item
             if self.session.finished:
+                start = turn.words[0].start if turn.words else turn.t_speech_end
+                if start is not None and turn.t_speech_end is not None:
+                    self.unheard.note(start, turn.t_speech_end, AFTER_END, turn.text)
                 continue
             self.awaiting_answer.clear()
             if self.player.speaking:  # a typed command while the interviewer talks
@@ -534,3 +597,7 @@ class VoiceLoop:
 
 
 _EMPTY = np.zeros(0, dtype=np.int16)
+
+
+def _turn_start(words: tuple[Any, ...], ended: TurnEnded) -> float:
+    return float(words[0].start) if words else ended.t_speech_end

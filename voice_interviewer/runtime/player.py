@@ -8,8 +8,10 @@ from the sample where it stopped.
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -51,6 +53,7 @@ class _Reply:
     stretches: list[_Written] = field(default_factory=list)
     t_first_audio: float | None = None
     complete: bool = False
+    cut: bool = False  # ``finish_clause`` dropped the clauses after the one sounding
 
 
 class Player:
@@ -80,6 +83,11 @@ class Player:
         self._idle = threading.Event()
         self._idle.set()
         self.idle_since = clock()
+        # When the interviewer could be heard: [start, end] on the clock, end None while it
+        # plays. Speakers mode judges each mic frame by the time it was captured, which on a
+        # busy CPU can be well before the listen thread gets to it.
+        self._spans: deque[list[float | None]] = deque(maxlen=64)
+        self._spans_lock = threading.Lock()
         self.stale_dropped = 0
         self._finished_generation: int | None = None  # the last reply ``finished_reply`` took
 
@@ -87,6 +95,19 @@ class Player:
     @property
     def speaking(self) -> bool:
         return not self._idle.is_set()
+
+    def heard_at(self, t: float) -> tuple[bool, float]:
+        """Whether the interviewer was playing at session time ``t``, and if not, how long
+        before ``t`` the last reply that had started by then ended (``inf``: none had)."""
+        with self._spans_lock:
+            spans = list(self._spans)
+        for start, end in reversed(spans):
+            assert start is not None
+            if start <= t:
+                if end is None or t < end:
+                    return True, 0.0
+                return False, t - end
+        return False, math.inf
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until the current reply has finished playing (or ``timeout``)."""
@@ -119,6 +140,33 @@ class Player:
             held, self._held = self._held, []
             for clause, offset in held:
                 self._write(clause, offset)
+
+    def finish_clause(self) -> bool:
+        """Speakers mode, the candidate started talking: play the clause now sounding to its
+        end, drop the rest of the reply (the caller has bumped its generation, so nothing more
+        of it arrives) and go idle after it. False when no reply is playing."""
+        with self._lock:
+            reply = self._reply
+            if reply is None or not self.speaking:
+                return False
+            self._written -= self.sink.flush()
+            played = self._written
+            kept: list[_Written] = []
+            sounding: tuple[int, int] | None = None
+            for w in reply.stretches:
+                done = max(0, min(w.length, played - w.start))
+                if 0 < done < w.length:
+                    sounding = (w.clause, w.offset + done)
+                if done:
+                    w.length = done
+                    kept.append(w)
+            reply.stretches = kept
+            reply.complete = reply.cut = True
+            self._held = []
+            self._holding = False
+            if sounding is not None:
+                self._write(*sounding)  # the rest of that clause, from where it is now
+            return True
 
     def cancel(self) -> Heard | None:
         """Drop the current reply (its generation has been bumped); report what was heard."""
@@ -167,7 +215,7 @@ class Player:
             if self._reply is None or not self._reply.complete:
                 return None
             self._progress()  # the last samples played since the thread's last poll: record them
-            heard = self._heard(interrupted=False)
+            heard = self._heard(interrupted=self._reply.cut)
             self._finished_generation = self._reply.generation
             self._reply = None
             return heard
@@ -194,6 +242,9 @@ class Player:
         pcm = audio.pcm[offset:]
         if not len(pcm):
             return
+        if self._idle.is_set():
+            with self._spans_lock:
+                self._spans.append([self._clock(), None])
         self._idle.clear()
         self.sink.write(pcm, audio.sample_rate)
         if self._reply.t_first_audio is None:
@@ -225,6 +276,9 @@ class Player:
     def _set_idle(self) -> None:
         if not self._idle.is_set():
             self.idle_since = self._clock()
+            with self._spans_lock:
+                if self._spans and self._spans[-1][1] is None:
+                    self._spans[-1][1] = self.idle_since
             self._idle.set()
 
     def _heard(self, interrupted: bool) -> Heard | None:

@@ -2,7 +2,9 @@
 
 Answer i starts (after a short human-like gap) once the interviewer's reply i has finished
 playing, and frames arrive at real-time pace on the session clock, so the loop, its
-endpointer and its latency figures behave exactly as with a microphone.
+endpointer and its latency figures behave exactly as with a microphone. The gap is measured
+on the session clock from when the reply finished, so an answer never starts, on the
+recording's timeline, before the interviewer has stopped, however far behind the reader runs.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ class ReplaySource:
         ready: threading.Event,
         clock: Callable[[], float],
         *,
-        gap_s: float = 0.4,
+        gap_s: float | Sequence[float] = 0.4,
         frame_ms: int = 20,
         noise_dbfs: float | None = -70.0,
         stall_s: float = STALL_S,
@@ -118,7 +120,12 @@ class ReplaySource:
         self._ready = ready
         self._clock = clock
         self._pacer = Pacer(True, clock)
-        self._gap = gap_s
+        # One gap for every answer, or one per answer (a test of quick answers).
+        self._gaps = (
+            [gap_s] * len(self._answers) if isinstance(gap_s, (int, float)) else list(gap_s)
+        )
+        if len(self._gaps) != len(self._answers):
+            raise ValueError(f"{len(self._answers)} answers but {len(self._gaps)} gaps")
         self._n = frame_samples(frame_ms)
         self._next = 0  # answer index
         self._pos: int | None = None  # sample position inside the answer being played
@@ -161,6 +168,13 @@ class ReplaySource:
             )
         )
 
+    @property
+    def _gap(self) -> float:
+        """The gap before the next answer (after the last one: the last answer's)."""
+        if not self._gaps:
+            return 0.0
+        return float(self._gaps[min(self._next, len(self._gaps) - 1)])
+
     def start(self) -> None:
         self._origin = self._clock()
         self._frames = 0
@@ -182,7 +196,12 @@ class ReplaySource:
         if self._pos is None:
             if self._ready.is_set():
                 if self._ready_since is None:
-                    self._ready_since = t
+                    # On the clock, not on ``t``: on a busy CPU the reader runs behind and ``t``
+                    # lags the clock; an answer placed at ``t + gap`` would then start on the
+                    # session's timeline while the interviewer was still talking (issue 11).
+                    # (A frame is read once the clock passes its end: without any lag this is
+                    # ``t`` itself.)
+                    self._ready_since = max(t, self._clock() - self._n / PIPELINE_RATE)
                 if self._next < len(self._answers) and t - self._ready_since >= self._gap:
                     self._pos = 0
                     self._ready_since = None

@@ -175,6 +175,23 @@ class DeviceLostLine:
 
 
 @dataclass(frozen=True)
+class UnheardLine:
+    """Candidate speech that did not become part of a turn, and why (issue 11: nothing the
+    candidate says is lost without a trace). Times on the session clock; ``reason`` is one of
+    ``runtime/unheard.py``'s (``no_words``, ``over_interviewer``, ``backchannel``,
+    ``after_end``, ``unresolved``), ``why`` the same for people."""
+
+    TYPE: ClassVar[str] = "unheard"
+    t_start: float
+    t_end: float
+    reason: str
+    why: str = ""
+    text: str = ""
+    level_dbfs: float | None = None
+    too_quiet: bool | None = None
+
+
+@dataclass(frozen=True)
 class UnknownLine:
     """A line of a type this version does not know (a newer writer); kept, never used."""
 
@@ -196,6 +213,7 @@ JournalEvent = (
     | TimingLine
     | RecordingLine
     | DeviceLostLine
+    | UnheardLine
     | UnknownLine
 )
 
@@ -215,6 +233,7 @@ CATALOGUE: dict[str, type[Any]] = {
         TimingLine,
         RecordingLine,
         DeviceLostLine,
+        UnheardLine,
     )
 }
 
