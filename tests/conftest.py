@@ -44,3 +44,25 @@ def smart_turn():  # type: ignore[no-untyped-def]
     model = SmartTurn()
     model.warm()
     return model
+
+
+# Tests that must not share the machine with another worker: the PulseAudio daemon is one per
+# user (two workers loading null sinks or starting it would race, and the missing-microphone
+# test depends on whether it runs), and the loop's barge-in tests hold a latency bound.
+SERIAL_FILES = {
+    "tests/audio/test_pulse.py",
+    "tests/runtime/test_e2e_pulse.py",
+    "tests/runtime/test_devices_command.py",
+    "tests/runtime/test_loop.py",
+}
+SERIAL_TESTS = {"test_voice_mode_with_a_missing_microphone_exits_2_with_advice"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        uses_pulse = any("pulse" in name for name in getattr(item, "fixturenames", ()))
+        if path in SERIAL_FILES or item.name in SERIAL_TESTS or uses_pulse:
+            item.add_marker(pytest.mark.serial)
+

@@ -139,6 +139,7 @@ def test_every_stretch_of_speech_is_a_turn_or_journaled(  # type: ignore[no-unty
     # like we've been hiding for it."), so only the sturdiest words are checked.
     said = " ".join(t["text"].lower() for t in turns)
     assert len(turns) >= len(ANSWERS), said
-    for key in ("labels", "fraud", "weeks", "interview"):
+    # ("weeks later" has come back as "weak saver" in one run: not a sturdy word.)
+    for key in ("labels", "fraud", "chargeback", "interview"):
         assert key in said, said
     assert session.finished

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from voice_interviewer.audio.vad import rms_dbfs
+from voice_interviewer.llm.renderer import AuthoredRenderer
 from voice_interviewer.messages import AudioFrame, Move, ReplyText
 
 MIC_SINK = "vi_mic"
@@ -188,7 +189,7 @@ def summary(holds: list[Hold]) -> dict[str, float]:
     return out
 
 
-class MonologueRenderer:
+class MonologueRenderer(AuthoredRenderer):
     """Speaks one long paragraph for every move, so each reply lasts long enough to be cut
     into (the benchmark measures the audio path, not the words)."""
 
@@ -201,18 +202,3 @@ class MonologueRenderer:
 
     def render(self, move: Move, candidate_text: str = "") -> Iterator[ReplyText]:
         yield ReplyText(self.TEXT, is_final=True, authored=True, generation=move.generation)
-
-    def heard(self, text: str) -> None:
-        return None
-
-    def refresh_cache(self, wait: bool = False) -> None:
-        return None
-
-    def interrupt(self, generation: int) -> None:
-        return None
-
-    def checkpoint(self) -> object:
-        return None
-
-    def restore(self, token: object) -> None:
-        return None
