@@ -248,3 +248,20 @@ def test_resume_of_an_ended_interview_on_the_command_line_continues_it(tmp_path,
     captured = capsys.readouterr()
     assert "had ended; it continues after all" in captured.err
     assert "Candidate: hint" in captured.out and "Scorecard" in captured.out
+
+
+def test_a_lock_whose_pid_cannot_be_written_lets_go(tmp_path, monkeypatch):
+    # A full disk at the lock's pid write: the error reaches the caller and the lock is free.
+    import errno
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    lock = SessionLock(tmp_path)
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OSError, match="No space"):
+        lock.acquire()
+    monkeypatch.undo()
+    assert not lock.held
+    with SessionLock(tmp_path).acquire():
+        pass

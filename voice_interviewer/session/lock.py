@@ -44,8 +44,14 @@ class SessionLock:
                 f"session {self.directory.name} is running in another voice-interviewer"
                 f"{who}; cannot {doing} it now. Finish or stop that interview first."
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except OSError:
+            # A full disk: let go of the lock and the descriptor; the caller reports the error.
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise
         self._fd = fd
         return self
 
