@@ -48,14 +48,16 @@ def smart_turn():  # type: ignore[no-untyped-def]
 
 # Tests that must not share the machine with another worker: the PulseAudio daemon is one per
 # user (two workers loading null sinks or starting it would race, and the missing-microphone
-# test depends on whether it runs), and the loop's barge-in tests hold a latency bound.
+# test depends on whether it runs), and the loop's barge-in test holds a latency bound.
 SERIAL_FILES = {
     "tests/audio/test_pulse.py",
     "tests/runtime/test_e2e_pulse.py",
     "tests/runtime/test_devices_command.py",
-    "tests/runtime/test_loop.py",
 }
-SERIAL_TESTS = {"test_voice_mode_with_a_missing_microphone_exits_2_with_advice"}
+SERIAL_TESTS = {
+    "test_voice_mode_with_a_missing_microphone_exits_2_with_advice",
+    "test_headset_barge_in_holds_within_150_ms_and_cancels_the_reply",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
