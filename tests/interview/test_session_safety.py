@@ -194,21 +194,24 @@ def test_answers_that_sound_like_commands_never_end_the_interview(content, answe
 
 
 def test_a_loose_request_to_stop_asks_first_and_an_answer_carries_on(content):
-    """ "I'm done" also closes an answer (DESIGN.md: it ends the turn), so "let's stop here,
-    I'm done" asks before ending; an answer instead carries on with its credit. Only "end the
-    interview" ends at once (test_an_ended_interview_continues_after_all reopens that)."""
+    """ "I'm done" alone also closes an answer (DESIGN.md: it ends the turn), so it asks
+    before ending; an answer instead carries on with its credit. "let's stop here, I'm done"
+    (the issue's unambiguous example) ends at once."""
     clock = VirtualClock()
     session = InterviewSession.start(content, clock, SessionOptions(problem_id="recommendation"))
     session.open()
     clock.advance(60)
     session.respond(SOLID_WARMUP)
     clock.advance(20)
-    move = session.respond("let's stop here, I'm done")
+    move = session.respond("I think I'm done")
     assert move.kind.value == "confirm" and not session.finished
     clock.advance(20)
     session.respond("Actually, we track precision and recall on a holdout set and monitor drift.")
     assert not session.finished
     assert session.director.state.coverage.covered("monitoring")
+    clock.advance(20)
+    session.respond("let's stop here, I'm done")
+    assert session.finished
     session.close()
 
 
