@@ -92,9 +92,9 @@ def run(n: int, cache_dir: Path, latency: str | float = "low") -> tuple[list[Any
     from voice_interviewer.clock import RealClock
     from voice_interviewer.interview.content import load_content
     from voice_interviewer.runtime import bargein_bench as bb
-    from voice_interviewer.runtime.app import splitter_factory
+    from voice_interviewer.runtime.app import Models
+    from voice_interviewer.runtime.compose import build_loop
     from voice_interviewer.runtime.config import LoopConfig
-    from voice_interviewer.runtime.loop import VoiceLoop
     from voice_interviewer.session.live import InterviewSession, SessionOptions
     from voice_interviewer.speechsets.voices import SpeechCache, voice
     from voice_interviewer.stt.transcriber import Transcriber
@@ -120,16 +120,13 @@ def run(n: int, cache_dir: Path, latency: str | float = "low") -> tuple[list[Any
         elif kind == "timing":
             replies.release()
 
-    loop = VoiceLoop(
+    loop = build_loop(
         session,
         mic,
         app_speaker,
-        stt,
-        tts,
-        bb.MonologueRenderer(),
-        splitter_factory,
-        clock.now,
+        Models(stt, tts, bb.MonologueRenderer()),
         LoopConfig(audio_mode="headset"),
+        record=False,
         on_event=on_event,
     )
     errors: list[BaseException] = []

@@ -23,6 +23,12 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument(
+        "--real-speech",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "tests" / "data" / "real-speech",
+        help="recorded answers with a manifest.json, replayed before the synthesized ones",
+    )
+    parser.add_argument(
         "--no-smart-turn", action="store_true", help="end turns on silence + transcript only"
     )
     parser.add_argument(
@@ -33,7 +39,11 @@ def main() -> None:
         "smart_turn": {"enabled": not args.no_smart_turn},
         "final_pass": {"enabled": not args.no_final_pass},
     }
-    print(format_report(run(args.turns, args.model, args.json, settings=settings)))
+    print(
+        format_report(
+            run(args.turns, args.model, args.json, settings=settings, real_speech=args.real_speech)
+        )
+    )
 
 
 if __name__ == "__main__":

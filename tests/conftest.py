@@ -67,4 +67,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         uses_pulse = any("pulse" in name for name in getattr(item, "fixturenames", ()))
         if path in SERIAL_FILES or item.name in SERIAL_TESTS or uses_pulse:
             item.add_marker(pytest.mark.serial)
-

@@ -1,8 +1,9 @@
 """The latency benchmark: real turns through the full voice loop, against a naive pipeline.
 
 Run it as `voice-interviewer bench` or `python scripts/bench_latency.py`. It replays answers
-(the real speech in tests/data/real-speech, then interview answers of 2 to 40 s with thinking
-pauses synthesized by Piper) through the same loop a live interview uses, in real time, and
+(real speech from a folder with a manifest.json, `--real-speech`, which the script points at
+tests/data/real-speech; then interview answers of 2 to 40 s with thinking pauses synthesized
+by Piper) through the same loop a live interview uses, in real time, and
 reads each turn's timestamps from the session journal (DESIGN.md, "Latency"). Then it times a
 naive pipeline on the same answers: wait 600 ms of silence, transcribe the whole utterance,
 render the whole reply, synthesize all of it, then play.
@@ -25,8 +26,6 @@ import numpy as np
 
 from voice_interviewer.ui.progress import progress
 
-REPO = Path(__file__).resolve().parents[1]
-REAL_SPEECH = REPO / "tests" / "data" / "real-speech"
 NAIVE_SILENCE_S = 0.6  # the naive pipeline's end-of-turn wait (DESIGN.md)
 
 
@@ -36,15 +35,18 @@ class BenchInput:
     audio: np.ndarray  # 16 kHz mono int16
 
 
-def bench_inputs(cache: Path, turns: int | None) -> list[BenchInput]:
-    """Real speech first (each clip is a turn), then the synthesized interview answers."""
+def bench_inputs(cache: Path, turns: int | None, real_speech: Path | None) -> list[BenchInput]:
+    """Real speech first (each clip of ``real_speech``'s manifest.json is a turn), then the
+    synthesized interview answers."""
     from voice_interviewer.answers import BENCH, synthesize_answers
     from voice_interviewer.runtime.replay import load_answer
 
-    manifest = json.loads((REAL_SPEECH / "manifest.json").read_text())
-    inputs = [
-        BenchInput(c["file"], load_answer(REAL_SPEECH / c["file"])) for c in manifest["clips"]
-    ]
+    inputs: list[BenchInput] = []
+    if real_speech is not None:
+        manifest = json.loads((real_speech / "manifest.json").read_text())
+        inputs = [
+            BenchInput(c["file"], load_answer(real_speech / c["file"])) for c in manifest["clips"]
+        ]
     answers = cache / "bench-answers"
     paths = sorted(answers.glob("*.wav")) if answers.is_dir() else []
     if len(paths) != len(BENCH):
@@ -81,14 +83,12 @@ def run_loop(
     from voice_interviewer.audio.memory import MemorySink
     from voice_interviewer.clock import RealClock
     from voice_interviewer.interview.content import load_content
-    from voice_interviewer.runtime.app import load_models, recording_path, splitter_factory
-    from voice_interviewer.runtime.config import LoopConfig
-    from voice_interviewer.runtime.loop import VoiceLoop
+    from voice_interviewer.runtime.app import load_models
+    from voice_interviewer.runtime.compose import build_loop
     from voice_interviewer.runtime.replay import ReplaySource
     from voice_interviewer.session.events import ReviseLine, TimingLine
     from voice_interviewer.session.journal import read_journal
     from voice_interviewer.session.live import InterviewSession, SessionOptions
-    from voice_interviewer.session.recording import StereoRecorder
 
     t_start = time.perf_counter()
     models = load_models(settings or {}, model_flag=model)
@@ -98,27 +98,17 @@ def run_loop(
         load_content(), clock, SessionOptions(mode="bench", problem_id="recommendation")
     )
     awaiting = threading.Event()
-    recorder = StereoRecorder(recording_path(session), t0=clock.now())
-    loop = VoiceLoop(
+    loop = build_loop(
         session,
         ReplaySource([i.audio for i in inputs], awaiting, clock.now),
         MemorySink(realtime=True),
-        models.stt,
-        models.tts,
-        models.renderer,
-        splitter_factory,
-        clock.now,
-        LoopConfig(),
-        recorder,
+        models,
         on_event=lambda kind, data: on_turn() if on_turn and kind == "candidate_turn" else None,
         awaiting_answer=awaiting,
-        smart_turn=models.smart_turn,
-        final_pass=models.final_pass,
     )
     try:
         loop.run()
     finally:
-        recorder.close()
         session.close()
     events = read_journal(session.journal.path).events
     timings = [dataclasses.asdict(e) for e in events if isinstance(e, TimingLine)]
@@ -126,6 +116,7 @@ def run_loop(
     worker = models.final_pass.stats if models.final_pass is not None else None
     wiring = {
         "notes": models.notes,
+        "dropped": {name: dataclasses.asdict(d) for name, d in loop.drops().items()},
         "smart_turn_calls": turn_model.calls,
         "smart_turn_s": stats(turn_model.seconds),
         "final_pass": None
@@ -204,11 +195,13 @@ def run(
     out: Path | None = None,
     cache: Path | None = None,
     settings: dict[str, Any] | None = None,
+    real_speech: Path | None = None,
 ) -> dict[str, Any]:
+    """``real_speech``: a folder of recorded answers with a manifest.json, replayed first."""
     cache = cache or Path(tempfile.gettempdir()) / "voice-interviewer-bench"
     cache.mkdir(parents=True, exist_ok=True)
     with progress("Preparing the recorded answers"):
-        inputs = bench_inputs(cache, turns)
+        inputs = bench_inputs(cache, turns, real_speech)
     durations = [len(i.audio) / 16000 for i in inputs]
     with (
         progress("Benchmark: the voice loop, then the naive pipeline", 2 * len(inputs)) as bar,

@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--turns", type=int, default=None, help="only the first N answers (quick run)")
     b.add_argument("--model", default=None, help="litellm model (default: the director's words)")
     b.add_argument("--json", type=Path, default=None, help="write the figures to this file")
+    b.add_argument(
+        "--real-speech",
+        type=Path,
+        default=None,
+        help="a folder of recorded answers with a manifest.json, replayed first",
+    )
 
     d = sub.add_parser("doctor", help="check the models, the LLM and the audio setup")
     d.add_argument("--model", help="litellm model to check instead of the configured one")

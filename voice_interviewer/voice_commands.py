@@ -12,7 +12,7 @@ from voice_interviewer import config as cfg
 from voice_interviewer.clock import Clock, RealClock
 from voice_interviewer.interview.content import load_content
 from voice_interviewer.messages import Move
-from voice_interviewer.session.events import DeviceLostLine, RecordingLine
+from voice_interviewer.session.events import DeviceLostLine
 from voice_interviewer.session.live import InterviewSession, SessionOptions
 
 
@@ -61,16 +61,11 @@ def run_loop(
 ) -> Any:
     """Run the voice loop with a recording and the terminal display; returns the loop."""
     from voice_interviewer.audio.errors import AudioDeviceLost
-    from voice_interviewer.runtime.app import recording_path, session_clock, splitter_factory
+    from voice_interviewer.runtime.app import session_clock
+    from voice_interviewer.runtime.compose import build_loop
     from voice_interviewer.runtime.display import MeteredSource, TerminalDisplay
-    from voice_interviewer.runtime.keys import KeyReader
-    from voice_interviewer.runtime.loop import VoiceLoop
-    from voice_interviewer.session.recording import StereoRecorder
 
-    clock = session_clock(session)
-    path = recording_path(session)
-    recorder = StereoRecorder(path, t0=clock.now())
-    session.record(RecordingLine(path.name, round(clock.now(), 3), 16000))
+    session_clock(session)  # a voice session needs the real clock
     display = TerminalDisplay(session, show_latency=show_latency, keys=keys)
     turn_heard = getattr(source, "turn_heard", None)  # a replay's watchdog waits for the reply
 
@@ -84,21 +79,14 @@ def run_loop(
         display.screen.note(f"  {note}")
     if keys:
         display.screen.note("Keys: space ends your turn, h asks for a hint, q ends the interview.")
-    loop = VoiceLoop(
+    loop = build_loop(
         session,
         MeteredSource(source, display.screen),
         sink,
-        models.stt,
-        models.tts,
-        models.renderer,
-        splitter_factory,
-        clock.now,
+        models,
         loop_cfg,
-        recorder,
         on_event=on_event,
         awaiting_answer=awaiting,
-        smart_turn=models.smart_turn,
-        final_pass=models.final_pass,
     )
     reader = None
     if keys:
@@ -124,7 +112,6 @@ def run_loop(
     finally:
         if reader is not None:
             reader.stop()
-        recorder.close()
         _finish(session, models, display.screen)
     return loop
 
@@ -270,5 +257,5 @@ def bench(args: argparse.Namespace) -> int:
     """The latency benchmark (voice_interviewer/bench.py)."""
     from voice_interviewer.bench import format_report, run
 
-    print(format_report(run(args.turns, args.model, args.json)))
+    print(format_report(run(args.turns, args.model, args.json, real_speech=args.real_speech)))
     return 0

@@ -14,14 +14,14 @@ from voice_interviewer.audio.memory import MemorySource
 from voice_interviewer.clock import RealClock
 from voice_interviewer.interview.content import Content
 from voice_interviewer.messages import Move, MoveKind
+from voice_interviewer.runtime.app import Models
+from voice_interviewer.runtime.compose import build_loop
 from voice_interviewer.runtime.config import LoopConfig
-from voice_interviewer.runtime.loop import VoiceLoop
 from voice_interviewer.runtime.replay import ReplaySource
 from voice_interviewer.session import store
 from voice_interviewer.session.events import encode
 from voice_interviewer.session.journal import read_journal
 from voice_interviewer.session.live import InterviewSession, SessionOptions
-from voice_interviewer.session.recording import StereoRecorder
 from voice_interviewer.tts.clauses import ClauseSplitter
 
 from .fakes import (
@@ -93,24 +93,26 @@ class Rig:
         """Set when the first sample of a reply of that kind reaches the sink."""
         self.events: list[tuple[float, str, dict[str, Any]]] = []
         self._kind_of_turn: dict[int, MoveKind] = {}
-        self.recording: Path = self.session.directory / "recording.wav"
-        self.recorder = StereoRecorder(self.recording, t0=self.clock.now())
-        self.loop = VoiceLoop(
-            self.session,
-            loop_source,
-            self.sink,
+        models = Models(
             self.stt,
             self.tts,
             self.renderer,
-            ClauseSplitter,
-            self.clock.now,
-            LoopConfig(audio_mode=self.mode, **self.loop_config),
-            self.recorder,
-            on_event=self._on_event,
-            awaiting_answer=self.awaiting,
             smart_turn=self.smart_turn,
             final_pass=self.final_pass,
         )
+        self.loop = build_loop(
+            self.session,
+            loop_source,
+            self.sink,
+            models,
+            LoopConfig(audio_mode=self.mode, **self.loop_config),
+            on_event=self._on_event,
+            awaiting_answer=self.awaiting,
+            splitter=ClauseSplitter,
+        )
+        assert self.loop.recorder is not None
+        self.recorder = self.loop.recorder
+        self.recording: Path = self.session.directory / "recording.wav"
 
     def say(self, text: str, seconds: float, **when: Any) -> Utterance:
         """Script a candidate utterance (``at=`` seconds, or ``after=`` an event + ``delay=``)."""

@@ -43,10 +43,9 @@ def test_interview_through_pulseaudio_with_barge_in(  # type: ignore[no-untyped-
 ) -> None:
     from voice_interviewer.audio.sounddevice_io import SoundDeviceSink, SoundDeviceSource
     from voice_interviewer.llm.renderer import AuthoredRenderer
-    from voice_interviewer.runtime.app import splitter_factory
+    from voice_interviewer.runtime.app import Models
+    from voice_interviewer.runtime.compose import build_loop
     from voice_interviewer.runtime.config import LoopConfig
-    from voice_interviewer.runtime.loop import VoiceLoop
-    from voice_interviewer.session.recording import StereoRecorder
 
     clock = RealClock()
     device = DeviceConfig(device=pulse_device)
@@ -66,7 +65,6 @@ def test_interview_through_pulseaudio_with_barge_in(  # type: ignore[no-untyped-
     ear.start()
     mic = Tee(app_mic)
     session = InterviewSession.start(content, clock, SessionOptions(mode="voice"))
-    recorder = StereoRecorder(session.directory / "recording.wav", t0=clock.now())
     awaiting = threading.Event()
     first_audio: dict[MoveKind, threading.Event] = {k: threading.Event() for k in MoveKind}
     kind_of_turn: dict[int, MoveKind] = {}
@@ -79,17 +77,12 @@ def test_interview_through_pulseaudio_with_barge_in(  # type: ignore[no-untyped-
         elif kind == "timing" and data["turn"] in kind_of_turn:
             first_audio[kind_of_turn[data["turn"]]].set()
 
-    loop = VoiceLoop(
+    loop = build_loop(
         session,
         mic,
         app_speaker,
-        transcriber,
-        synthesizer,
-        AuthoredRenderer(),
-        splitter_factory,
-        clock.now,
+        Models(transcriber, synthesizer, AuthoredRenderer()),
         LoopConfig(audio_mode="headset"),
-        recorder,
         on_event=on_event,
         awaiting_answer=awaiting,
     )
@@ -130,7 +123,6 @@ def test_interview_through_pulseaudio_with_barge_in(  # type: ignore[no-untyped-
         ear.join(2)
         for stream in (mouth, ear.source, app_speaker, app_mic):
             stream.stop()
-        recorder.close()
         session.close()
         transcriber.set_vocabulary("")  # the loop set the problem's words; later tests start clean
     if errors:

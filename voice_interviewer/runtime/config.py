@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from voice_interviewer.audio.config import EndpointerConfig, VadConfig
 from voice_interviewer.runtime.overtalk import OverTalkConfig
 
+AUDIO_MODES = ("speakers", "headset")
+
 
 @dataclass(frozen=True)
 class LoopConfig:
@@ -46,3 +48,9 @@ class LoopConfig:
     backchannel_max_words: int = 2
     """Headset mode: an interruption of at most this many words, all backchannels ("mm-hm",
     "right"), lets the interviewer carry on."""
+
+    def __post_init__(self) -> None:
+        if self.audio_mode not in AUDIO_MODES:
+            raise ValueError(
+                f"audio_mode must be one of {', '.join(AUDIO_MODES)}, not {self.audio_mode!r}"
+            )

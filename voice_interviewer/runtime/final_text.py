@@ -37,6 +37,7 @@ from voice_interviewer.messages import (
     TurnAudio,
     TurnEnded,
 )
+from voice_interviewer.runtime.runner import Mailbox
 from voice_interviewer.stt.final_worker import FinalPassWorker, LiveActivity
 from voice_interviewer.text import normalize
 
@@ -92,7 +93,7 @@ class FinalText:
     def __init__(
         self,
         worker: FinalPassWorker | None,
-        wake: queue.Queue[Any],
+        wake: Mailbox,
         emit: Callable[[str, dict[str, Any]], None],
     ) -> None:
         self.worker = worker

@@ -54,6 +54,7 @@ class _Reply:
     t_first_audio: float | None = None
     complete: bool = False
     cut: bool = False  # ``finish_clause`` dropped the clauses after the one sounding
+    played: bool = False  # ``on_reply_played`` has been told
 
 
 class Player:
@@ -67,13 +68,17 @@ class Player:
         recorder: StereoRecorder | None = None,
         on_first_audio: Callable[[int, float], None] | None = None,
         queue_size: int = 64,
+        on_reply_played: Callable[[int], None] | None = None,
     ) -> None:
+        """``on_reply_played(generation)``: every sample of that reply has been played (called
+        on the player thread, once per reply; not for a reply dropped by ``cancel``)."""
         self.sink = sink
         self.queue: queue.Queue[SpeechAudio] = queue.Queue(maxsize=queue_size)
         self._generation = generation
         self._clock = clock
         self._recorder = recorder
         self._on_first_audio = on_first_audio
+        self._on_reply_played = on_reply_played
         self._lock = threading.Lock()
         self._written = 0  # samples handed to the sink, flushes subtracted
         self._reply: _Reply | None = None
@@ -209,6 +214,11 @@ class Player:
                 reply.complete and not self._holding and self.sink.samples_played >= self._written
             )
 
+    def holds_reply(self, generation: int) -> bool:
+        """Whether reply ``generation`` has reached the player and was not taken or dropped."""
+        with self._lock:
+            return self._reply is not None and self._reply.generation == generation
+
     def finished_reply(self) -> Heard | None:
         """The reply that just finished playing in full (call after ``wait_idle``)."""
         with self._lock:
@@ -272,6 +282,16 @@ class Player:
         if self.speaking and not self._holding and played >= self._written:
             if reply is None or reply.complete:
                 self._set_idle()
+        if (
+            reply is not None
+            and reply.complete
+            and not reply.played
+            and not self._holding
+            and played >= self._written
+        ):
+            reply.played = True
+            if self._on_reply_played is not None:
+                self._on_reply_played(reply.generation)
 
     def _set_idle(self) -> None:
         if not self._idle.is_set():

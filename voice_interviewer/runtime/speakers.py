@@ -16,12 +16,15 @@ its echo dies away (``echo_tail_ms``). They are not thrown away either (``overta
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from voice_interviewer.audio.detector import SpeechDetector
 from voice_interviewer.audio.endpointer import EndpointState
 from voice_interviewer.messages import AudioFrame
+from voice_interviewer.runtime.generation import Generation
 from voice_interviewer.runtime.overtalk import OverTalk
-from voice_interviewer.runtime.player import Player
+from voice_interviewer.runtime.player import Heard, Player
+from voice_interviewer.runtime.stages import Renderer
 from voice_interviewer.runtime.unheard import OVER_INTERVIEWER, UnheardJournal
 
 
@@ -80,3 +83,39 @@ class SpeakersGate:
                 self._on_yield(frame.t)  # they are talking right now
         else:
             self._detector.reset()
+
+
+class YieldToCandidate:
+    """Speakers mode: the candidate talks over the interviewer, who finishes its clause and
+    stops; the rest of the reply is dropped (its generation is bumped). What was heard of it
+    is journaled when the gate opens again (``reopened``)."""
+
+    def __init__(
+        self,
+        player: Player,
+        generation: Generation,
+        renderer: Renderer,
+        heard: Callable[[Heard | None], None],
+        emit: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        self._player = player
+        self._generation = generation
+        self._renderer = renderer
+        self._heard = heard
+        self._emit = emit
+        self._yielded: int | None = None  # the generation of a reply that yielded mid-way
+
+    def now(self, t: float) -> None:
+        if not self._player.speaking:
+            return
+        old = self._generation.current
+        self._generation.bump()
+        self._renderer.interrupt(old)
+        if self._player.finish_clause():
+            self._yielded = old
+            self._emit("yield", {"t": t})
+
+    def reopened(self) -> None:
+        if self._yielded is not None:
+            self._yielded = None
+            self._heard(self._player.finished_reply())

@@ -33,6 +33,7 @@ from voice_interviewer.audio.detector import SpeechDetector
 from voice_interviewer.audio.endpointer import SpeechEvent
 from voice_interviewer.audio.errors import AudioBackendUnavailable
 from voice_interviewer.audio.turn_text import invites_long_answer
+from voice_interviewer.runtime.runner import Mailbox
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class TurnModel:
     note is dropped and counted (the pause then waits on silence and transcript alone).
     """
 
-    def __init__(self, model: Any | None, notes: queue.Queue[Any]) -> None:
+    def __init__(self, model: Any | None, notes: Mailbox) -> None:
         self.model = model
         self.stats = TurnModelStats()
         self._notes = notes
