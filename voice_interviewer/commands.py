@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TypedDict
 
 from voice_interviewer.clock import Clock, RealClock, VirtualClock
 from voice_interviewer.config import ConfigError
@@ -164,8 +165,19 @@ def _text_renderer(args: argparse.Namespace, settings: dict):  # type: ignore[no
     return renderer
 
 
+class _SessionRow(TypedDict):
+    """One saved session as `sessions` lists it (and prints it with --json)."""
+
+    id: str
+    date: str
+    problem: str | None
+    phase: str
+    finished: bool
+    ratings: dict[str, str]
+
+
 def sessions(args: argparse.Namespace) -> int:
-    rows = []
+    rows: list[_SessionRow] = []
     for directory in store.list_session_dirs():
         try:
             record = load_record(directory)
@@ -196,10 +208,10 @@ def sessions(args: argparse.Namespace) -> int:
     short = {"Novice": "N", "Intermediate": "I", "Expert": "E"}
     print(f"{'id':<21} {'date':<20} {'problem':<28} {'phase':<13} ratings (FE/MS/MD/ED)")
     for r in rows:
-        ratings = "/".join(short[v] for v in r["ratings"].values()) if r["ratings"] else "-"
+        letters = "/".join(short[v] for v in r["ratings"].values()) if r["ratings"] else "-"
         phase = r["phase"] + ("" if r["finished"] else " *")
         print(
-            f"{r['id']:<21} {r['date'][:19]:<20} {(r['problem'] or '-'):<28} {phase:<13} {ratings}"
+            f"{r['id']:<21} {r['date'][:19]:<20} {(r['problem'] or '-'):<28} {phase:<13} {letters}"
         )
     if not all(r["finished"] for r in rows):
         print("\n* unfinished: continue with `voice-interviewer interview --text --resume ID`")

@@ -142,7 +142,7 @@ class RequestReader:
         order; an end is clear when any sentence ends clearly."""
         if not requests:
             return None
-        rank = {}
+        rank: dict[str, int] = {}
         for i, rule in enumerate(self._rules):
             rank.setdefault(rule.name, i)
         best = min(requests, key=lambda r: rank.get(r.name, len(rank)))

@@ -173,8 +173,12 @@ def _strengths(card: _Card, areas: list[AreaRating]) -> Iterator[str]:
     # "Started from" the objective: among the first design turns, not a revenue dashboard
     # named at the end.
     opening = [t.index for t in state.candidate_turns(since)][: card.rule("business_first_turns")]
-    started = business is not None and business in opening
-    if started and not pushed and (model is None or business < model):
+    if (
+        business is not None
+        and business in opening
+        and not pushed
+        and (model is None or business < model)
+    ):
         yield card.line("strength_business_first", turn=business)
     data = card.first_turn(("data_quality", "labeling", "class_imbalance"))
     if data is not None and data < probed.get("data_quality_early", data + 1):
