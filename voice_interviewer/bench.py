@@ -267,9 +267,54 @@ def run(
         "machine": machine(),
         "per_turn": ours,
     }
+    report["targets"] = targets(report)
     if out is not None:
         out.write_text(json.dumps(report, indent=2) + "\n")
     return report
+
+
+TARGETS = (
+    # (what, the report's figure, the bound, "max" or "min")
+    ("voice-to-voice p50", ("voice_to_voice_s", "p50"), 0.450, "max"),
+    ("voice-to-voice p95", ("voice_to_voice_s", "p95"), 0.800, "max"),
+    ("first audio vs naive", ("first_audio_ratio_naive_over_ours",), 3.0, "min"),
+)
+"""Issue 11's latency targets on this benchmark (director's words, 2-core CPU)."""
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target, met or not, and for a missed one the stage that holds it: the end-of-turn
+    wait or the system's own response, whichever is the larger part of voice-to-voice, and
+    within the response its slowest stage."""
+    stages = report["stages"]
+    wait = stages["endpoint_wait_s"].get("p50") or 0.0
+    response = report["response_latency_s"].get("p50") or 0.0
+    if wait >= response:
+        holder = f"the end-of-turn wait (p50 {wait * 1000:.0f} ms of silence before the endpoint)"
+    else:
+        parts = {
+            k: stages[k].get("p50") or 0.0
+            for k in ("stt_last_segment_s", "first_clause_s", "tts_first_chunk_s")
+        }
+        slowest = max(parts, key=lambda k: parts[k])
+        holder = f"the response (p50 {response * 1000:.0f} ms; slowest: {slowest} {parts[slowest] * 1000:.0f} ms)"
+    rows = []
+    for name, path, bound, kind in TARGETS:
+        value: Any = report
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        met = value is not None and (value <= bound if kind == "max" else value >= bound)
+        rows.append(
+            {
+                "target": name,
+                "bound": bound,
+                "kind": kind,
+                "measured": value,
+                "met": met,
+                "held_by": None if met else holder,
+            }
+        )
+    return rows
 
 
 def _ratio(naive: list[float], ours: list[float]) -> float | None:
@@ -322,8 +367,17 @@ def format_report(r: dict[str, Any]) -> str:
         f"  start-up to greeting {r['startup_to_greeting_s']:.2f} s (model loads {r['model_load_s']})",
         f"  peak RSS {r['peak_rss_mb']:.0f} MB",
     ]
+    for t in r.get("targets", ()):
+        seconds = t["target"].startswith("voice-to-voice")
+        unit = (lambda v: f"{v * 1000:.0f} ms") if seconds else (lambda v: f"{v}x")
+        bound = f"{'<=' if t['kind'] == 'max' else '>='} {unit(t['bound'])}"
+        measured = "n/a" if t["measured"] is None else unit(t["measured"])
+        verdict = "met" if t["met"] else f"MISSED, held by {t['held_by']}"
+        lines.append(f"  target {t['target']} {bound}: {measured} -> {verdict}")
     wiring = r.get("wiring") or {}
     lines += [f"  {note}" for note in wiring.get("notes", ())[-2:]]
+    if wiring.get("dropped"):
+        lines.append(f"  inbox drops: {wiring['dropped']}")
     if wiring.get("smart_turn_calls"):
         lines.append(
             f"  Smart Turn: {wiring['smart_turn_calls']} calls, {ms(wiring['smart_turn_s'])}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voice_interviewer.audio.config import EndpointerConfig, VadConfig
+from voice_interviewer.audio.energy_onset import EarlyHoldConfig
 from voice_interviewer.runtime.overtalk import OverTalkConfig
 
 AUDIO_MODES = ("speakers", "headset")
@@ -44,6 +45,10 @@ class LoopConfig:
     pass of the last turns, so they too are journaled with their final text. Usually nothing
     is left by then (the pass runs while the closing words are spoken); a pass still running
     after this keeps its turn's fast text."""
+
+    early_hold: EarlyHoldConfig = field(default_factory=EarlyHoldConfig)
+    """Headset mode: hold playback at a sudden rise in the mic's level, before the speech
+    detector is sure (60-140 ms sooner); let go if it does not confirm speech."""
 
     backchannel_max_words: int = 2
     """Headset mode: an interruption of at most this many words, all backchannels ("mm-hm",

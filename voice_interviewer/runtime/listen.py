@@ -15,6 +15,7 @@ from typing import Any
 
 from voice_interviewer.audio.detector import SpeechDetector
 from voice_interviewer.audio.endpointer import EndpointState
+from voice_interviewer.audio.energy_onset import EarlyHoldConfig, EnergyOnset
 from voice_interviewer.messages import AudioFrame, SpeechSegment, SpeechStarted, TurnEnded
 from voice_interviewer.runtime.bargein import BargeIn
 from voice_interviewer.runtime.player import Player
@@ -44,8 +45,10 @@ class ListenStage:
         *,
         speakers_gate: SpeakersGate | None,
         recorder: StereoRecorder | None,
+        early_hold: EarlyHoldConfig | None = None,
     ) -> None:
-        """``speakers_gate``: speakers mode's gate, None in headset mode."""
+        """``speakers_gate``: speakers mode's gate, None in headset mode, where
+        ``early_hold`` holds playback at a rise in level (audio/energy_onset.py)."""
         self.detector = detector
         self._player = player
         self._barge_in = barge_in
@@ -56,6 +59,8 @@ class ListenStage:
         self._clock = clock
         self._gate = speakers_gate
         self._recorder = recorder
+        self._early = EnergyOnset(early_hold) if early_hold and speakers_gate is None else None
+        self._early_at: float | None = None  # the frame time of a hold not yet confirmed
 
     def process(self, message: Any) -> Iterator[Any]:
         if isinstance(message, AudioFrame):
@@ -70,7 +75,8 @@ class ListenStage:
             yield from self._events(self.detector.end_turn())
         elif isinstance(message, InputEnded):
             yield from self._events(self.detector.end_turn())
-            self._release_unheard_hold()
+            self._early_at = None
+            self._release_unheard_hold(None)
             yield message
         else:
             raise TypeError(f"listen: unexpected {type(message).__name__}")
@@ -78,9 +84,12 @@ class ListenStage:
     def _frame(self, frame: AudioFrame) -> Iterator[Any]:
         if self._recorder is not None:
             self._recorder.candidate(frame.pcm, frame.sample_rate, frame.t)
+        if self._early is not None and self._early.push(frame) and self._player.speaking:
+            self._early_at = frame.t
+            self._barge_in.onset(self._clock())
         for heard in self._gate.frames(frame) if self._gate is not None else [frame]:
             yield from self._events(self.detector.process(heard))
-        self._release_unheard_hold()
+        self._release_unheard_hold(frame.t)
 
     def _events(self, events: Iterable[Any]) -> Iterator[Any]:
         for event in events:
@@ -100,11 +109,19 @@ class ListenStage:
                     self._turn_model.segment_closed(self.detector.turn_audio(), event.t_end)
             yield event
 
-    def _release_unheard_hold(self) -> None:
+    def _release_unheard_hold(self, t: float | None) -> None:
         in_speech = self.detector.endpointer.state is EndpointState.SPEECH
         if in_speech and self._gate is None and self._player.speaking:
             # Hold as soon as a segment opens (``speech_start_ms`` of voice), not at
             # ``SpeechStarted`` (``onset_ms``): 60 ms sooner, and a hold costs nothing to
             # undo; a cough too short to be a segment is released below.
             self._barge_in.onset(self._clock())
+        if self._early_at is not None and self._early is not None and t is not None:
+            if in_speech or self._barge_in.holding is None:
+                self._early_at = None  # the detector confirmed it (or it was resolved)
+            elif t - self._early_at < self._early.config.confirm_ms / 1000.0:
+                return  # the detector has not had its chance yet
+            else:
+                self._early.unconfirmed(t)
+                self._early_at = None
         self._barge_in.release_if_unheard(in_speech)

@@ -179,6 +179,7 @@ class VoiceLoop:
             clock,
             speakers_gate=gate,
             recorder=recorder,
+            early_hold=config.early_hold,
         )
         transcribe = TranscribeStage(
             stt,
