@@ -72,3 +72,8 @@ def test_switched_off_it_never_fires_and_bad_settings_are_refused() -> None:
         EarlyHoldConfig(frames=0)
     with pytest.raises(ValueError):
         EarlyHoldConfig(confirm_ms=0)
+
+
+def test_a_word_that_starts_with_a_plosive_is_an_onset_at_its_vowel() -> None:
+    # flite's "Quick": the burst of the k (one frame), 40 ms of closure, then the vowel.
+    assert onsets([-60.0] * 20 + [-43.0, -51.0, -53.0, -31.0, -19.0, -16.0]) == [23]

@@ -244,17 +244,6 @@ def test_resume_rebuilds_a_scorecard_that_was_not_saved(content, tmp_path, capsy
     assert load_record(session).scorecard == saved
 
 
-def test_the_runtime_timing_has_one_schema():
-    """The voice loop journals a TurnTiming as a TimingLine: every field has a place."""
-    import dataclasses
-
-    from voice_interviewer.runtime.stages import TurnTiming
-
-    timing = {f.name for f in dataclasses.fields(TurnTiming)}
-    line = {f.name for f in dataclasses.fields(ev.TimingLine)}
-    assert timing <= line and line - timing == {"response_latency", "voice_to_voice"}
-
-
 def test_a_revision_that_fits_no_candidate_turn_is_skipped_with_a_note(content, tmp_path, capsys):
     session = _scripted_session(tmp_path, SCRIPT.replace("[+30s] end the interview\n", ""))
     with (session / store.JOURNAL).open("a", encoding="utf-8") as f:

@@ -160,6 +160,10 @@ class Rig:
         assert not hung, (
             f"the voice loop was still running after {timeout} s; events: {self.kinds()}"
         )
+        # Bounded inboxes wait rather than lose a message: none may have been dropped for want
+        # of room (stale clauses after a barge-in are dropped on purpose, and counted).
+        full = {name: d.full for name, d in self.loop.drops().items() if d.full}
+        assert not full, f"messages dropped for want of room: {full}"
 
     # --- reading back ----------------------------------------------------------------------
     def journal(self) -> list[dict[str, Any]]:

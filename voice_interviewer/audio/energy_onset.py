@@ -13,6 +13,7 @@ Pure and clock-free like the VAD: frames in, a verdict per frame out.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 from voice_interviewer.audio.vad import rms_dbfs
@@ -27,16 +28,21 @@ class EarlyHoldConfig:
     enabled: bool = True
     """Off: playback is held only once the speech detector opens a segment (60 ms of voice)."""
 
-    min_dbfs: float = -40.0
+    min_dbfs: float = -45.0
     """A frame must be at least this loud (RMS, dB full scale) to count; a headset microphone
-    puts speech at -30 to -15 dBFS and breathing well below."""
+    puts speech at -30 to -15 dBFS, and the burst of a "k" or "t" that starts a word at -45 to
+    -40 dBFS (the quiet closure after it is why ``window`` is more than ``frames``)."""
 
     above_floor_db: float = 12.0
     """...and this much louder than the room's recent level, so a steady noise (a fan, a
     hum) never holds playback however loud it is."""
 
     frames: int = 2
-    """Consecutive loud frames that hold playback (2 frames of 20 ms: a click is one)."""
+    """Loud frames within ``window`` that hold playback (a click is one frame)."""
+
+    window: int = 4
+    """The last this many frames (20 ms each) are counted: "Quick" is a burst, 40 ms of
+    near-silence, then the vowel."""
 
     confirm_ms: float = 300.0
     """How long the speech detector has to confirm speech before playback goes on."""
@@ -46,8 +52,8 @@ class EarlyHoldConfig:
     interviewer stutter)."""
 
     def __post_init__(self) -> None:
-        if self.frames < 1:
-            raise ValueError("frames must be at least 1")
+        if not 1 <= self.frames <= self.window:
+            raise ValueError("frames must be at least 1 and at most window")
         if self.confirm_ms <= 0 or self.cooldown_ms < 0:
             raise ValueError("confirm_ms must be positive and cooldown_ms not negative")
 
@@ -63,19 +69,22 @@ class EnergyOnset:
     def __init__(self, config: EarlyHoldConfig) -> None:
         self.config = config
         self.floor_dbfs: float | None = None  # the room's level, from the first frame on
-        self._run = 0
+        self._recent: deque[bool] = deque(maxlen=config.window)  # loud or not, per frame
         self._quiet_until = -math.inf
 
     def push(self, frame: AudioFrame) -> bool:
-        """True on the frame that completes ``frames`` consecutive loud frames."""
+        """True on the loud frame that makes ``frames`` loud ones within ``window``, when the
+        rise before it had not already done so."""
         level = rms_dbfs(frame.pcm)
         if self.floor_dbfs is None:  # the first frame is the room (digital silence: a quiet one)
             self.floor_dbfs = max(level, _FLOOR_START)
         c = self.config
         loud = level >= c.min_dbfs and level >= self.floor_dbfs + c.above_floor_db
         self._track_floor(level)
-        self._run = self._run + 1 if loud else 0
-        return c.enabled and self._run == c.frames and frame.t >= self._quiet_until
+        before = sum(self._recent)
+        self._recent.append(loud)
+        rising = loud and before < c.frames <= sum(self._recent)
+        return c.enabled and rising and frame.t >= self._quiet_until
 
     def unconfirmed(self, t: float) -> None:
         """The rise at ``t`` was not speech: ignore rises for ``cooldown_ms``."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import asdict, replace
 from typing import Any
 
 from voice_interviewer.messages import Move
 from voice_interviewer.runtime.player import Heard
-from voice_interviewer.runtime.stages import Renderer, TurnTiming
+from voice_interviewer.runtime.stages import Renderer
 from voice_interviewer.session.events import SaidLine, TimingLine
 from voice_interviewer.session.live import InterviewSession
 
@@ -34,17 +35,25 @@ class Replies:
         self._emit = emit
         self._on_heard_start = on_heard_start
         self._lock = threading.Lock()
-        self._timings: dict[int, TurnTiming] = {}
+        self._timings: dict[int, TimingLine] = {}
         self._moves: dict[int, Move] = {}
 
-    def start(self, generation: int, move: Move, timing: TurnTiming) -> None:
+    def start(self, generation: int, move: Move, timing: TimingLine) -> None:
+        """Reply ``generation`` is ``move``; ``timing`` holds what is known of its times."""
         with self._lock:
             self._timings[generation] = timing
             self._moves[generation] = move
 
-    def timing(self, generation: int) -> TurnTiming | None:
+    def stamp(self, generation: int, *, first: bool = False, **fields: Any) -> None:
+        """Set times of reply ``generation`` (several stages stamp one reply); with ``first``
+        only those not set yet."""
         with self._lock:
-            return self._timings.get(generation)
+            timing = self._timings.get(generation)
+            if timing is None:
+                return
+            if first:
+                fields = {k: v for k, v in fields.items() if getattr(timing, k) is None}
+            self._timings[generation] = replace(timing, **fields)
 
     def move(self, generation: int) -> Move | None:
         with self._lock:
@@ -59,15 +68,19 @@ class Replies:
             self._on_heard_start(move)
         if timing is None:
             return
-        timing.t_first_audio = t
+        timing = replace(
+            timing,
+            t_first_audio=t,
+            response_latency=None if timing.t_endpoint is None else t - timing.t_endpoint,
+            voice_to_voice=None if timing.t_speech_end is None else t - timing.t_speech_end,
+        )
         fields: dict[str, Any] = {
-            k: (round(v, 4) if isinstance(v, float) else v) for k, v in timing.__dict__.items()
+            k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(timing).items()
         }
-        if timing.t_endpoint is not None:
-            fields["response_latency"] = round(t - timing.t_endpoint, 4)
-        if timing.t_speech_end is not None:
-            fields["voice_to_voice"] = round(t - timing.t_speech_end, 4)
-        self._session.record(TimingLine(**fields))
+        line = TimingLine(**fields)
+        with self._lock:
+            self._timings[generation] = line
+        self._session.record(line)
         self._emit("timing", fields)
 
     def heard(self, heard: Heard | None) -> None:

@@ -35,14 +35,17 @@ class SpeakStage:
 
     def process(self, clause: Clause) -> Iterator[SpeechAudio]:
         generation = clause.generation
-        timing = self._replies.timing(generation)
         if clause.text:
             t0 = time.perf_counter()
+            first = True
             for audio in self._tts.synthesize(clause.text):
                 if not self._generation.is_current(generation):
                     return
-                if timing is not None and timing.tts_first_chunk_s is None:
-                    timing.tts_first_chunk_s = time.perf_counter() - t0
+                if first:  # the reply's first chunk is its first clause's
+                    self._replies.stamp(
+                        generation, first=True, tts_first_chunk_s=time.perf_counter() - t0
+                    )
+                    first = False
                 yield replace(audio, generation=generation, is_last=False)
         if clause.last:
             yield SpeechAudio(_EMPTY, 16_000, "", is_last=True, generation=generation)

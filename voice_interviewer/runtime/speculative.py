@@ -15,7 +15,8 @@ from voice_interviewer.messages import CandidateTurn, Move
 from voice_interviewer.runtime.final_text import FinalText
 from voice_interviewer.runtime.replies import Replies
 from voice_interviewer.runtime.speculation import Speculator
-from voice_interviewer.runtime.stages import Renderer, Speculate, TurnTiming
+from voice_interviewer.runtime.stages import Renderer, Speculate
+from voice_interviewer.session.events import TimingLine
 from voice_interviewer.session.live import InterviewSession
 from voice_interviewer.text import ends_with_phrase
 
@@ -66,11 +67,13 @@ class SpeculativeReplies:
 
         def stamp(generation: int) -> None:
             # Before any audio plays: the first-audio callback journals this timing.
-            timing = self._replies.timing(generation)
-            if timing is not None:
-                timing.t_speech_end, timing.t_endpoint = turn.t_speech_end, turn.t_endpoint
-                timing.stt_last_segment_s = stt_s
-                timing.speculative = True
+            self._replies.stamp(
+                generation,
+                t_speech_end=turn.t_speech_end,
+                t_endpoint=turn.t_endpoint,
+                stt_last_segment_s=stt_s,
+                speculative=True,
+            )
 
         committed = self.speculator.commit(turn.text, turn, before_play=stamp)
         if committed is None:
@@ -93,7 +96,7 @@ class SpeculativeReplies:
         return True
 
     # --- think stage -----------------------------------------------------------------------
-    def begin(self, item: Speculate, speaking: bool) -> tuple[int, Move, TurnTiming] | None:
+    def begin(self, item: Speculate, speaking: bool) -> tuple[int, Move, TimingLine] | None:
         """Fork the director on the turn so far; None when that turn already ended (answered
         the usual way), the interview is over or the interviewer talks."""
         if item.serial != self._turn_serial or self._session.finished or speaking:
@@ -101,7 +104,7 @@ class SpeculativeReplies:
         token = self._renderer.checkpoint()
         generation, move = self.speculator.begin(item.text)
         self._undo = (generation, token)
-        timing = TurnTiming(turn=move.turn, stt_last_segment_s=item.stt_s, t_move=self._clock())
+        timing = TimingLine(turn=move.turn, stt_last_segment_s=item.stt_s, t_move=self._clock())
         return generation, move, timing
 
     def undo_dropped(self, is_current: Callable[[int], bool]) -> None:

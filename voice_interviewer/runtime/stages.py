@@ -90,20 +90,3 @@ class Speculate:
     text: str
     serial: int
     stt_s: float | None
-
-
-@dataclass
-class TurnTiming:
-    """The per-turn timestamps of DESIGN.md's latency definitions (session clock, seconds)."""
-
-    turn: int = -1
-    t_speech_end: float | None = None
-    t_endpoint: float | None = None
-    stt_last_segment_s: float | None = None
-    t_move: float | None = None
-    t_first_text: float | None = None
-    t_first_clause: float | None = None
-    tts_first_chunk_s: float | None = None
-    t_first_audio: float | None = None
-    authored: bool | None = None
-    speculative: bool = False

@@ -27,9 +27,9 @@ from voice_interviewer.runtime.stages import (
     Speculate,
     Splitter,
     TurnReady,
-    TurnTiming,
 )
 from voice_interviewer.runtime.unheard import AFTER_END, UnheardJournal
+from voice_interviewer.session.events import TimingLine
 from voice_interviewer.session.live import InterviewSession
 
 
@@ -75,7 +75,7 @@ class ThinkStage:
             return
         if isinstance(message, Say):
             move = message.move
-            yield from self.say(move, self._generation.current, TurnTiming(turn=move.turn))
+            yield from self.say(move, self._generation.current, TimingLine(turn=move.turn))
             return
         self._speculative.undo_dropped(self._generation.is_current)
         if isinstance(message, Speculate):
@@ -102,7 +102,7 @@ class ThinkStage:
         generation = self._generation.bump()
         self._emit("candidate_turn", {"text": turn.text})
         move = self._session.respond(turn)
-        timing = TurnTiming(
+        timing = TimingLine(
             turn=move.turn,
             t_speech_end=turn.t_speech_end,
             t_endpoint=turn.t_endpoint,
@@ -118,7 +118,7 @@ class ThinkStage:
         self,
         move: Move,
         generation: int,
-        timing: TurnTiming,
+        timing: TimingLine,
         candidate_text: str = "",
         announce: bool = True,
     ) -> Iterator[Clause]:
@@ -133,15 +133,18 @@ class ThinkStage:
             self._stt.set_vocabulary(", ".join(terms))
         splitter = self._splitter_factory()
         authored = True
+        first_text = first_clause = True
         for reply in self._renderer.render(move, candidate_text):
             if not self._generation.is_current(generation):
                 return
             authored = authored and reply.authored
-            if timing.t_first_text is None and reply.text:
-                timing.t_first_text = self._clock()
+            if first_text and reply.text:
+                self._replies.stamp(generation, t_first_text=self._clock())
+                first_text = False
             for clause in splitter.process(reply):
-                if timing.t_first_clause is None:
-                    timing.t_first_clause = self._clock()
+                if first_clause:
+                    self._replies.stamp(generation, t_first_clause=self._clock())
+                    first_clause = False
                 yield Clause(generation, clause)
-        timing.authored = authored
+        self._replies.stamp(generation, authored=authored)
         yield Clause(generation, "", last=True)
