@@ -134,7 +134,8 @@ class VoiceLoop:
             on_first_audio=self.replies.first_audio,
             on_reply_played=self._reply_played,
         )
-        self.speculator = Speculator(session, self.generation, self._to_player(emit))
+        self._emit = emit
+        self.speculator = Speculator(session, self.generation, self._play)
         speculative = SpeculativeReplies(
             self.speculator,
             session,
@@ -229,7 +230,7 @@ class VoiceLoop:
             {SegmentHeard: "listen", Speculate: "think", TurnReady: "think", InputEnded: "think"},
         )
         r.route("think", {Clause: "speak", InputEnded: "reply_end"})
-        r.route("speak", {SpeechAudio: self._route_audio(emit)})
+        r.route("speak", {SpeechAudio: self._route_audio})
         r.route("player", {ReplyPlayed: "reply_end"})
         r.route("keys", {EndTurnNow: "listen", TurnReady: "think"})
         r.route("loop", {Say: "think"})
@@ -286,27 +287,15 @@ class VoiceLoop:
                 yield InputEnded()
                 return
 
-    def _to_player(
-        self, emit: Callable[[str, dict[str, Any]], None]
-    ) -> Callable[[SpeechAudio], None]:
-        def play(audio: SpeechAudio) -> None:
-            if audio.text:
-                emit("speaking", {"text": audio.text})
-            self.player.queue.put(audio)
+    def _play(self, audio: SpeechAudio) -> None:
+        if audio.text:
+            self._emit("speaking", {"text": audio.text})
+        self.player.queue.put(audio)
 
-        return play
-
-    def _route_audio(
-        self, emit: Callable[[str, dict[str, Any]], None]
-    ) -> Callable[[SpeechAudio], None]:
+    def _route_audio(self, audio: SpeechAudio) -> None:
         """To the player, unless it belongs to a speculation still waiting for the endpoint."""
-        play = self._to_player(emit)
-
-        def route(audio: SpeechAudio) -> None:
-            if not self.speculator.hold_back(audio):
-                play(audio)
-
-        return route
+        if not self.speculator.hold_back(audio):
+            self._play(audio)
 
     def _reply_played(self, generation: int) -> None:
         self.runner.send("player", ReplyPlayed(generation))
